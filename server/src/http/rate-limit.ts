@@ -1,0 +1,39 @@
+/** Counts hits per key in fixed windows. In process now; Redis-backed when nodes share limits. */
+export interface RateLimiter {
+  /** Hits left in the key's current window, and seconds until it resets. */
+  peek(key: string, limit: number, windowSec: number): Promise<{ remaining: number; retryAfterSec: number }>;
+  hit(key: string, windowSec: number): Promise<void>;
+  reset(key: string): Promise<void>;
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, { count: number; endsAt: number }>();
+
+  private current(key: string, windowSec: number) {
+    const now = Date.now();
+    let w = this.windows.get(key);
+    if (!w || w.endsAt <= now) {
+      w = { count: 0, endsAt: now + windowSec * 1000 };
+      this.windows.set(key, w);
+      if (this.windows.size > 100_000) this.sweep(now);
+    }
+    return w;
+  }
+
+  private sweep(now: number) {
+    for (const [k, w] of this.windows) if (w.endsAt <= now) this.windows.delete(k);
+  }
+
+  async peek(key: string, limit: number, windowSec: number) {
+    const w = this.current(key, windowSec);
+    return { remaining: Math.max(0, limit - w.count), retryAfterSec: Math.ceil((w.endsAt - Date.now()) / 1000) };
+  }
+
+  async hit(key: string, windowSec: number) {
+    this.current(key, windowSec).count++;
+  }
+
+  async reset(key: string) {
+    this.windows.delete(key);
+  }
+}

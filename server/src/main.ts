@@ -1,0 +1,44 @@
+// `npm start`: one Callboard node. Configuration comes from the environment (API.md §1).
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { startServer } from './app.ts';
+import { formatDemoLogins } from './demo/seed.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : String(err));
+  process.exit(1);
+}
+
+const log = createLogger(config.logLevel, config.nodeId);
+try {
+  const server = await startServer(config, log);
+  const shownUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
+  if (server.demoLogins) console.log(formatDemoLogins(server.demoLogins, shownUrl));
+  console.log(`Callboard is running at ${shownUrl} (node ${config.nodeId})`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} catch (err) {
+  console.error(`Callboard could not start: ${(err as Error).message}`);
+  process.exit(1);
+}

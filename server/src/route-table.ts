@@ -1,0 +1,12 @@
+import type { AppContext } from './context.ts';
+import type { RouteDef } from './http/routes.ts';
+import type { AuthService } from './features/auth/service.ts';
+import { authRoutes } from './features/auth/routes.ts';
+import { tenantRoutes } from './features/tenants/routes.ts';
+import { userRoutes } from './features/users/routes.ts';
+import { apiKeyRoutes } from './features/api-keys/routes.ts';
+
+/** Every API route with the role it needs: the one table access is checked from. */
+export function routeTable(ctx: AppContext, auth: AuthService): RouteDef[] {
+  return [...authRoutes(ctx, auth), ...tenantRoutes(ctx), ...userRoutes(ctx), ...apiKeyRoutes(ctx)];
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { ErrorCode } from './errors.ts';
+import type { TenantSettings } from './tenant.ts';
+import type { User } from './auth.ts';
+
+/** Who made a change (API.md §7). */
+export interface Actor {
+  type: 'user' | 'apiKey' | 'webhook' | 'system';
+  id?: string;
+  name?: string;
+}
+
+/** Every change event carries the tenant's change number and who made it. */
+export interface ChangeEnvelope<T> {
+  seq: number;
+  at: string;
+  actor: Actor;
+  data: T;
+}
+
+/**
+ * The change events and their payloads. Later features add their records here;
+ * `tenant.updated` and `user.*` are Callboard extensions of API.md §7 so that
+ * settings screens stay live too.
+ */
+export interface ChangeEventData {
+  'tenant.updated': TenantSettings;
+  'user.created': User;
+  'user.updated': User;
+  noop: null;
+}
+export type ChangeEventName = keyof ChangeEventData;
+
+export interface LoggedChange<E extends ChangeEventName = ChangeEventName> extends ChangeEnvelope<ChangeEventData[E]> {
+  event: E;
+}
+
+export type AckError = { error: { code: ErrorCode; message: string } };
+export type Ack<T> = (answer: T | AckError) => void;
+
+export const syncRequest = z.strictObject({ since: z.number().int().min(0) });
+export type SyncAnswer = { events: LoggedChange[] } | { reset: true; seq: number };
+
+type ChangeListeners = {
+  [E in ChangeEventName]: (change: ChangeEnvelope<ChangeEventData[E]>) => void;
+};
+
+export interface ServerToClientEvents extends ChangeListeners {
+  heartbeat: (beat: { seq: number }) => void;
+}
+
+export interface ClientToServerEvents {
+  sync: (req: z.input<typeof syncRequest>, ack: Ack<SyncAnswer>) => void;
+}
+
+export const HEARTBEAT_MS = 15_000;
