@@ -31,11 +31,13 @@ export const rateLimited = (retryAfterSec: number) =>
 export const validationFailed = (details: ErrorDetail[]) =>
   new AppError('validation_failed', details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; '), details);
 
-export function fromZod(error: z.ZodError, prefix?: string): AppError {
+/** Every zod issue becomes a detail with its path; each unknown key is named by its own path. */
+export function fromZod(error: z.ZodError): AppError {
   return validationFailed(
-    error.issues.map((issue) => ({
-      path: issuePath(prefix ? [prefix, ...issue.path] : issue.path),
-      message: issue.message,
-    })),
+    error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ path: issuePath([...issue.path, key]), message: 'is not an allowed field' }))
+        : [{ path: issuePath(issue.path), message: issue.message }],
+    ),
   );
 }

@@ -25,8 +25,8 @@ export class ApiError extends Error {
   }
 }
 
-// A 401 from these means wrong credentials, not an ended session.
-const credentialChecks = new Set(['/api/auth/login', '/api/auth/password']);
+// A 401 from signing in means wrong credentials, not an ended session.
+const LOGIN_PATH = '/api/auth/login';
 
 function isErrorBody(body: unknown): body is ErrorBody & { current?: unknown } {
   if (typeof body !== 'object' || body === null || !('error' in body)) return false;
@@ -63,7 +63,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
 
   const error = await toApiError(res);
-  if (res.status === 401 && !credentialChecks.has(path)) void goto(resolve('/login'));
+  if (res.status === 401 && path !== LOGIN_PATH) void goto(resolve('/login'));
   throw error;
 }
 

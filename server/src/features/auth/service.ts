@@ -11,7 +11,8 @@ import { tenantSummary } from '../tenants/service.ts';
 import { emailClaim, UserService } from '../users/service.ts';
 
 export const SESSION_TTL_SEC = 14 * 24 * 3600;
-const LOGIN_FAILURES = { limit: 10, windowSec: 15 * 60 };
+/** Failed logins allowed per email, and (more, for shared offices) per address, in a window. */
+const LOGIN_FAILURES = { perEmail: 10, perAddress: 100, windowSec: 15 * 60 };
 /** lastUsedAt is written at most this often, so using a key is not a write per request. */
 const KEY_TOUCH_MS = 60_000;
 
@@ -23,9 +24,13 @@ export class AuthService {
   /** Same answer for an unknown email and a wrong password; failures are throttled per email and per address. */
   async login(email: string, password: string, ip: string): Promise<LoginResponse> {
     const { models, limiter } = this.ctx;
-    const keys = [`login:email:${email}`, `login:ip:${ip}`];
-    for (const key of keys) {
-      const { remaining, retryAfterSec } = await limiter.peek(key, LOGIN_FAILURES.limit, LOGIN_FAILURES.windowSec);
+    const limits: [string, number][] = [
+      [`login:email:${email}`, LOGIN_FAILURES.perEmail],
+      [`login:ip:${ip}`, LOGIN_FAILURES.perAddress],
+    ];
+    const keys = limits.map(([key]) => key);
+    for (const [key, limit] of limits) {
+      const { remaining, retryAfterSec } = await limiter.peek(key, limit, LOGIN_FAILURES.windowSec);
       if (remaining === 0) throw rateLimited(retryAfterSec);
     }
     const claim = await models.claims.findById(emailClaim(email)).lean().exec();

@@ -81,6 +81,7 @@ export const ar: Record<MessageKey, string> = {
   'workspace.save': 'حفظ التغييرات',
   'workspace.discard': 'تجاهل التغييرات',
   'workspace.saved': 'تم الحفظ.',
+  'workspace.changedElsewhere': 'غيّر شخص آخر هذه الإعدادات للتو. قد يُبلَّغ عن تعارض عند الحفظ؛ تجاهل تغييراتك لترى تغييراته.',
   'workspace.conflict': 'غيّر شخص آخر هذه الإعدادات. تُعرض القيم الحالية؛ راجعها ثم احفظ مجددًا.',
 
   'users.title': 'المستخدمون',
@@ -102,6 +103,7 @@ export const ar: Record<MessageKey, string> = {
   'users.add': 'إضافة مستخدم',
   'users.adding': 'جارٍ الإضافة…',
   'users.added': 'تمت إضافة {name}.',
+  'users.emailTaken': 'يوجد مستخدم بهذا البريد الإلكتروني.',
   'users.password': 'كلمة المرور',
   'users.passwordHint': '12 حرفًا على الأقل.',
   'users.empty': 'لا يوجد مستخدمون بعد.',

@@ -80,6 +80,7 @@ export const en = {
   'workspace.save': 'Save changes',
   'workspace.discard': 'Discard changes',
   'workspace.saved': 'Saved.',
+  'workspace.changedElsewhere': 'Someone else just changed these settings. Saving may report a conflict; discard your changes to see theirs.',
   'workspace.conflict': 'Changed by someone else. The current values are shown; review them and save again.',
 
   'users.title': 'Users',
@@ -101,6 +102,7 @@ export const en = {
   'users.add': 'Add user',
   'users.adding': 'Adding…',
   'users.added': '{name} was added.',
+  'users.emailTaken': 'A user with this email already exists.',
   'users.password': 'Password',
   'users.passwordHint': 'At least 12 characters.',
   'users.empty': 'No users yet.',
