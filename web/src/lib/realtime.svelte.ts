@@ -7,12 +7,14 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
 
 // The server beats every HEARTBEAT_MS; two missed beats mean updates may have stopped arriving.
 const STALE_AFTER_MS = 2 * HEARTBEAT_MS;
+const RETRY_REFUSED_MS = 3_000;
 
 /** The one Socket.IO connection of the dashboard, on the same origin as the page. */
 class Realtime {
   state = $state<ConnectionState>('connecting');
   #socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   #staleTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   connect() {
     this.#io().connect();
@@ -20,6 +22,7 @@ class Realtime {
 
   disconnect() {
     clearTimeout(this.#staleTimer);
+    clearTimeout(this.#retryTimer);
     this.#socket?.disconnect();
     this.state = 'connecting';
   }
@@ -53,9 +56,14 @@ class Realtime {
       this.state = socket.active ? 'reconnecting' : 'connecting';
     });
     socket.on('connect_error', (error) => {
-      if (error.message !== 'unauthorized') return;
-      socket.disconnect();
-      void goto(resolve('/login'));
+      if (error.message === 'unauthorized') {
+        socket.disconnect();
+        void goto(resolve('/login'));
+        return;
+      }
+      // socket.io retries lost transports itself, but not a handshake the server refused (`unavailable`).
+      if (!socket.active) this.#retryTimer = setTimeout(() => socket.connect(), RETRY_REFUSED_MS);
+      if (this.state !== 'connecting') this.state = 'reconnecting';
     });
     this.#socket = socket;
     return socket;

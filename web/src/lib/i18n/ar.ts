@@ -105,7 +105,7 @@ export const ar: Record<MessageKey, string> = {
   'users.added': 'تمت إضافة {name}.',
   'users.emailTaken': 'يوجد مستخدم بهذا البريد الإلكتروني.',
   'users.password': 'كلمة المرور',
-  'users.passwordHint': '12 حرفًا على الأقل.',
+  'users.passwordHint': '{min} حرفًا على الأقل.',
   'users.empty': 'لا يوجد مستخدمون بعد.',
 
   'apiKeys.title': 'مفاتيح الواجهة البرمجية',

@@ -104,7 +104,7 @@ export const en = {
   'users.added': '{name} was added.',
   'users.emailTaken': 'A user with this email already exists.',
   'users.password': 'Password',
-  'users.passwordHint': 'At least 12 characters.',
+  'users.passwordHint': 'At least {min} characters.',
   'users.empty': 'No users yet.',
 
   'apiKeys.title': 'API keys',

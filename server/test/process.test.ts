@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbeddedDb } from '../src/db/embedded.ts';
+import { createLogger } from '../src/logger.ts';
+import { api } from './helpers.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function run(script: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const lines: string[] = [];
+  const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  const onLine = (line: string) => {
+    lines.push(line);
+    for (const w of [...waiters]) {
+      const m = line.match(w.re);
+      if (m) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  };
+  createInterface({ input: child.stdout! }).on('line', onLine);
+  createInterface({ input: child.stderr! }).on('line', onLine);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    child,
+    lines,
+    exited,
+    waitFor(re: RegExp, ms = 30_000) {
+      const hit = lines.map((l) => l.match(re)).find(Boolean);
+      if (hit) return Promise.resolve(hit);
+      return new Promise<RegExpMatchArray>((res, rej) => {
+        waiters.push({ re, resolve: res });
+        setTimeout(() => rej(new Error(`no line matching ${re} in ${ms} ms; got:\n${lines.join('\n')}`)), ms).unref();
+      });
+    },
+  };
+}
+
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'callboard-proc-'));
+  dirs.push(d);
+  return d;
+};
+
+describe('the process', () => {
+  it('stops with one clear line on a bad configuration value', async () => {
+    const p = run('server/src/main.ts', { PORT: 'not-a-port' });
+    expect(await p.exited).toBe(1);
+    expect(p.lines).toEqual([expect.stringMatching(/^invalid configuration: PORT /)]);
+  });
+
+  it('runs the embedded database alone, serves a node from it, seeds the demo once and shuts down cleanly', async () => {
+    const db = run('server/src/db/standalone.ts', { DATA_DIR: tempDir() });
+    const [, uri] = await db.waitFor(/^MONGODB_URI=(mongodb:\/\/127\.0\.0\.1:\d+\/callboard)$/);
+    const mongodbUri = `${uri!}_proc_${Date.now()}`;
+
+    const first = run('server/src/main.ts', { PORT: '0', MONGODB_URI: mongodbUri, DATA_DIR: tempDir() });
+    const [, url] = await first.waitFor(/Callboard is running at (http:\/\/\S+)/);
+    const logins = first.lines.filter((l) => /riyadh-rentals|harbour-lettings/.test(l));
+    expect(logins).toHaveLength(6);
+    const [, email, password] = logins.find((l) => l.includes('amal@'))!.match(/(\S+@\S+)\s+(\S+)$/)!;
+    const login = await api({ url: url! }, 'POST', '/api/auth/login', { body: { email, password } });
+    expect(login.status).toBe(200);
+    expect(login.body.tenant).toMatchObject({ slug: 'riyadh-rentals', locale: 'ar', timeZone: 'Asia/Riyadh' });
+    expect((await api({ url: url! }, 'GET', '/healthz')).body.status).toBe('ok');
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+
+    const second = run('server/src/main.ts', { PORT: '0', MONGODB_URI: mongodbUri, DATA_DIR: tempDir() });
+    await second.waitFor(/Callboard is running at/);
+    expect(second.lines.some((l) => l.includes('Demo workspace created'))).toBe(false);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+
+    db.child.kill('SIGTERM');
+    expect(await db.exited).toBe(0);
+  });
+
+  it('answers 503 from healthz when the database goes away', async () => {
+    const db = await startEmbeddedDb(tempDir(), createLogger('silent', 'test'));
+    const node = run('server/src/main.ts', { PORT: '0', MONGODB_URI: `${db.baseUri}callboard`, DATA_DIR: tempDir(), DEMO: 'off' });
+    const [, url] = await node.waitFor(/Callboard is running at (http:\/\/\S+)/);
+    await db.stop();
+    const res = await api({ url: url! }, 'GET', '/healthz');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ status: 'degraded', db: 'down' });
+    const login = await api({ url: url! }, 'POST', '/api/auth/login', { body: { email: 'a@b.com', password: 'whatever-pass' } });
+    expect(login.status).toBe(503);
+    expect(login.body.error.code).toBe('unavailable');
+    node.child.kill('SIGTERM');
+    await node.exited;
+  });
+});
