@@ -37,7 +37,7 @@ export interface RunningServer {
 function buildHttpApp(ctx: AppContext, auth: AuthService): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', ctx.config.trustProxy);
   app.use(
     pinoHttp({
       logger: ctx.log,

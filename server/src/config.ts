@@ -21,6 +21,7 @@ const envSchema = z.object({
   SECRETS_KEY: optional(base64Key),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO: z.enum(['on', 'off']).default('on'),
+  TRUST_PROXY: z.string().regex(/^[\w.,:/ -]{1,200}$/, { message: 'must be an Express trust proxy value' }).default('loopback'),
   NODE_ID: optional(z.string().regex(/^[\w.-]{1,64}$/, { message: 'must be 1-64 letters, digits, dots or dashes' })),
 });
 
@@ -38,6 +39,8 @@ export interface Config {
   logLevel: string;
   demo: boolean;
   nodeId: string;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for client addresses */
+  trustProxy: string;
 }
 
 export class ConfigError extends Error {}
@@ -63,5 +66,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     demo: e.DEMO === 'on',
     nodeId: e.NODE_ID ?? `node-${randomUUID().slice(0, 8)}`,
+    trustProxy: e.TRUST_PROXY,
   };
 }

@@ -13,7 +13,7 @@ export function findNul(value: unknown, path: string[] = []): string | null {
   }
   if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (k.includes('\u0000')) return [...path, k.replace(/\u0000/g, '\\0')].join('.');
+      if (k.includes('\u0000')) return [...path, k.replaceAll('\u0000', '\\0')].join('.');
       const hit = findNul(v, [...path, k]);
       if (hit) return hit;
     }

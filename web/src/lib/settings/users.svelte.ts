@@ -43,8 +43,8 @@ export class UsersStore {
   }
 
   #take(page: Page<User>, mode: 'replace' | 'append') {
-    const seen = new Set(mode === 'append' ? this.items.map((u) => u.id) : []);
-    const fresh = page.items.filter((u) => !seen.has(u.id));
+    // A user created since the first page was read is already on top; do not list it twice.
+    const fresh = page.items.filter((u) => !this.items.some((known) => known.id === u.id));
     this.items = mode === 'append' ? [...this.items, ...fresh] : page.items;
     this.nextCursor = page.nextCursor;
     this.loaded = true;
