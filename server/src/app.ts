@@ -15,6 +15,7 @@ import { ChangeLog } from './changes/publish.ts';
 import { loadSecretBox } from './crypto/secrets-key.ts';
 import { MemoryRateLimiter } from './http/rate-limit.ts';
 import { mountRoutes } from './http/routes.ts';
+import { apiDocsPage, openApiDocument } from './http/openapi.ts';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.ts';
 import { createRealtime, type CallboardServer } from './realtime/socket.ts';
 import { AuthService } from './features/auth/service.ts';
@@ -56,8 +57,12 @@ function buildHttpApp(ctx: AppContext, auth: AuthService): Express {
     res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'degraded', db: up ? 'up' : 'down', redis: 'off', node: ctx.config.nodeId });
   });
 
+  const routes = routeTable(ctx, auth);
+  const apiDoc = openApiDocument(routes, ctx.config.publicUrl);
+  app.get('/api/openapi.json', (_req, res) => res.json(apiDoc));
+  app.get('/api/docs', (_req, res) => res.type('html').send(apiDocsPage(apiDoc)));
   app.use('/api', express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
-  app.use('/api', mountRoutes(routeTable(ctx, auth), { authenticate: (c, v) => auth.authenticate(c, v), adminToken: ctx.config.adminToken }));
+  app.use('/api', mountRoutes(routes, { authenticate: (c, v) => auth.authenticate(c, v), adminToken: ctx.config.adminToken }));
   app.use('/api', notFoundHandler);
 
   if (existsSync(join(WEB_BUILD, 'index.html'))) {

@@ -132,3 +132,15 @@ describe('provisioning', () => {
     }
   });
 });
+
+describe('the API document', () => {
+  it('lists every route with its access and body schema', async () => {
+    const res = await api(ts, 'GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(res.body.paths['/api/users/{id}'].patch['x-access']).toBe('admin');
+    expect(res.body.paths['/api/auth/login'].post.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
+    const docs = await fetch(`${ts.url}/api/docs`);
+    expect(await docs.text()).toContain('/api/admin/tenants');
+  });
+});

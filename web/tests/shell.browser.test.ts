@@ -115,7 +115,8 @@ describe('dashboard shell', () => {
 
     await page.goto('/login');
     await signIn(page, agent.email, agent.password);
-    await page.getByRole('navigation', { name: 'التنقل الرئيسي' }).getByRole('link', { name: 'التذاكر' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'التنقل الرئيسي' });
+    await nav.getByRole('link', { name: 'التذاكر' }).waitFor();
     expect(await htmlAttributes(page)).toEqual({ lang: 'ar', dir: 'rtl' });
 
     await page.context().close();

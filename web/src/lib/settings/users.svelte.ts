@@ -12,13 +12,18 @@ export class UsersStore {
   loaded = $state(false);
 
   async load() {
-    this.#take(await api.get<Page<User>>('/api/users?limit=100'), 'replace');
+    const page = await api.get<Page<User>>('/api/users?limit=100');
+    this.items = page.items;
+    this.nextCursor = page.nextCursor;
+    this.loaded = true;
   }
 
   async loadMore() {
     if (!this.nextCursor) return;
-    const cursor = encodeURIComponent(this.nextCursor);
-    this.#take(await api.get<Page<User>>(`/api/users?limit=100&cursor=${cursor}`), 'append');
+    const page = await api.get<Page<User>>(`/api/users?limit=100&cursor=${encodeURIComponent(this.nextCursor)}`);
+    // A user created since the first page was read is already on top; do not list it twice.
+    this.items.push(...page.items.filter((u) => !this.items.some((known) => known.id === u.id)));
+    this.nextCursor = page.nextCursor;
   }
 
   async create(user: NewUser) {
@@ -40,13 +45,5 @@ export class UsersStore {
     if (!known) this.items.unshift(user);
     else if (user.version >= known.version) this.items[index] = user;
     return user;
-  }
-
-  #take(page: Page<User>, mode: 'replace' | 'append') {
-    // A user created since the first page was read is already on top; do not list it twice.
-    const fresh = page.items.filter((u) => !this.items.some((known) => known.id === u.id));
-    this.items = mode === 'append' ? [...this.items, ...fresh] : page.items;
-    this.nextCursor = page.nextCursor;
-    this.loaded = true;
   }
 }
