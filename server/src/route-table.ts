@@ -5,8 +5,9 @@ import { authRoutes } from './features/auth/routes.ts';
 import { tenantRoutes } from './features/tenants/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { apiKeyRoutes } from './features/api-keys/routes.ts';
+import { customerRoutes } from './features/customers/routes.ts';
 
 /** Every API route with the role it needs: the one table access is checked from. */
 export function routeTable(ctx: AppContext, auth: AuthService): RouteDef[] {
-  return [...authRoutes(ctx, auth), ...tenantRoutes(ctx), ...userRoutes(ctx), ...apiKeyRoutes(ctx)];
+  return [...authRoutes(ctx, auth), ...tenantRoutes(ctx), ...userRoutes(ctx), ...apiKeyRoutes(ctx), ...customerRoutes(ctx)];
 }

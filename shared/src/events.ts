@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ErrorCode } from './errors.ts';
 import type { TenantSettings } from './tenant.ts';
 import type { User } from './auth.ts';
+import type { Booking, Call, Campaign, Customer, Ticket, TranscriptTurn, VoiceSessionSummary } from './records/index.ts';
 
 /** Who made a change (API.md §7). */
 export interface Actor {
@@ -24,6 +25,22 @@ export interface ChangeEnvelope<T> {
  * settings screens stay live too.
  */
 export interface ChangeEventData {
+  'customer.created': Customer;
+  'customer.updated': Customer;
+  'customer.deleted': { id: string };
+  'call.created': Call;
+  'call.updated': Call;
+  'voice_session.created': VoiceSessionSummary;
+  'voice_session.updated': VoiceSessionSummary;
+  'voice_session.turn': { sessionId: string; conversationId: string; turn: TranscriptTurn };
+  'ticket.created': Ticket;
+  'ticket.updated': Ticket;
+  'ticket.deleted': { id: string };
+  'booking.created': Booking;
+  'booking.updated': Booking;
+  'booking.deleted': { id: string };
+  'campaign.created': Campaign;
+  'campaign.updated': Campaign;
   'tenant.updated': TenantSettings;
   'user.created': User;
   'user.updated': User;

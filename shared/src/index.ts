@@ -4,3 +4,4 @@ export * from './auth.ts';
 export * from './tenant.ts';
 export * from './api-keys.ts';
 export * from './events.ts';
+export * from './records/index.ts';

@@ -1,0 +1,71 @@
+import { byIdParams, createCustomerRequest, customerListQuery, listQuery, patchCustomerRequest } from '@callboard/shared';
+import type { AppContext } from '../../context.ts';
+import { route } from '../../http/routes.ts';
+import { ActivityLog } from '../activity/service.ts';
+import { TenantService } from '../tenants/service.ts';
+import { CustomerService, presentCustomer } from './service.ts';
+
+const pageOnly = listQuery({});
+
+export function customerRoutes(ctx: AppContext) {
+  const customers = new CustomerService(ctx);
+  const tenants = new TenantService(ctx);
+  const activity = new ActivityLog(ctx);
+  return [
+    route({
+      method: 'get',
+      path: '/customers',
+      access: 'agent',
+      query: customerListQuery,
+      summary: 'Customers, newest first; q is a case-insensitive prefix of name, phone or email',
+      handle: ({ auth, query }) => customers.list(auth.tenantId, query),
+    }),
+    route({
+      method: 'post',
+      path: '/customers',
+      access: 'agent',
+      body: createCustomerRequest,
+      status: 201,
+      summary: 'Create a customer; a phone already used in the tenant is a 409',
+      handle: async ({ auth, body }) => {
+        const tenant = await tenants.get(auth.tenantId);
+        return customers.create(auth.tenantId, body, auth.actor, tenant.locale);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/customers/:id',
+      access: 'agent',
+      params: byIdParams,
+      handle: async ({ auth, params }) => presentCustomer(await customers.get(auth.tenantId, params.id)),
+    }),
+    route({
+      method: 'patch',
+      path: '/customers/:id',
+      access: 'agent',
+      params: byIdParams,
+      body: patchCustomerRequest,
+      summary: 'Edit fields; edits of other fields made meanwhile merge, a field changed since your version is a 409',
+      handle: ({ auth, params, body }) => customers.patch(auth.tenantId, params.id, body, auth.actor),
+    }),
+    route({
+      method: 'delete',
+      path: '/customers/:id',
+      access: 'supervisor',
+      params: byIdParams,
+      handle: ({ auth, params }) => customers.delete(auth.tenantId, params.id, auth.actor),
+    }),
+    route({
+      method: 'get',
+      path: '/customers/:id/activity',
+      access: 'agent',
+      params: byIdParams,
+      query: pageOnly,
+      summary: "The customer's activity timeline: who changed what, with before and after",
+      handle: async ({ auth, params, query }) => {
+        await customers.get(auth.tenantId, params.id);
+        return activity.list(auth.tenantId, params.id, query);
+      },
+    }),
+  ];
+}
