@@ -6,8 +6,10 @@ import { tenantRoutes } from './features/tenants/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { apiKeyRoutes } from './features/api-keys/routes.ts';
 import { customerRoutes } from './features/customers/routes.ts';
+import { callRoutes } from './features/calls/routes.ts';
+import { voiceSessionRoutes } from './features/voice-sessions/routes.ts';
 
 /** Every API route with the role it needs: the one table access is checked from. */
 export function routeTable(ctx: AppContext, auth: AuthService): RouteDef[] {
-  return [...authRoutes(ctx, auth), ...tenantRoutes(ctx), ...userRoutes(ctx), ...apiKeyRoutes(ctx), ...customerRoutes(ctx)];
+  return [...authRoutes(ctx, auth), ...tenantRoutes(ctx), ...userRoutes(ctx), ...apiKeyRoutes(ctx), ...customerRoutes(ctx), ...callRoutes(ctx), ...voiceSessionRoutes(ctx)];
 }

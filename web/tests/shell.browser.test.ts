@@ -2,9 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTenant, startTestServer } from '../../server/test/helpers.ts';
-
-type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+import { createTenant, startTestServer, type TestServer } from '../../server/test/helpers.ts';
 
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
@@ -55,7 +53,7 @@ const htmlAttributes = (page: Page) =>
 
 describe('dashboard shell', () => {
   test('signs in, shows the shell, lists users, switches to Arabic', async () => {
-    const { tenant, admin, agent, supervisor } = await createTenant(server);
+    const { tenant, admin, agent, supervisor } = await createTenant(server, { name: 'Riyadh Rentals' });
     const page = await openPage();
 
     // Without a session the app sends the browser to the login form.
