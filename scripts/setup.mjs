@@ -59,7 +59,7 @@ const steps = {
     const hash = hashFiles(['web', 'shared/src', 'package-lock.json']);
     if (existsSync(join(ROOT, 'web/build/index.html')) && stamped('web', hash)) return;
     log('[setup] building the dashboard (vite build)');
-    execFileSync(npm, ['run', '-s', '-w', 'web', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(npm, ['run', '-s', '-w', 'web', 'build', '--', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
     stamp('web', hash);
   },
 };
