@@ -37,7 +37,7 @@ function run(script: string, env: Record<string, string>) {
   };
   createInterface({ input: child.stdout! }).on('line', onLine);
   createInterface({ input: child.stderr! }).on('line', onLine);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const exited = new Promise<number | string | null>((r) => child.once('exit', (code, signal) => r(code ?? `signal ${signal}: ${lines.slice(-5).join(' | ')}`)));
   return {
     child,
     lines,
@@ -88,7 +88,7 @@ describe('the process', () => {
     const second = run('server/src/main.ts', { PORT: '0', MONGODB_URI: mongodbUri, DATA_DIR: tempDir() });
     await second.waitFor(/Callboard is running at/);
     expect(second.lines.some((l) => l.includes('Demo workspace created'))).toBe(false);
-    second.child.kill('SIGINT');
+    second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 
     db.child.kill('SIGTERM');

@@ -1,4 +1,5 @@
 import type { Model, FilterQuery, UpdateQuery } from 'mongoose';
+import { atomically } from './doc-lock.ts';
 
 /** Documents every tenant-owned collection has. */
 export interface TenantOwned {
@@ -19,6 +20,9 @@ export class MissingTenantError extends Error {
 export function tenantScope<T extends TenantOwned>(model: Model<T>, tenantId: string) {
   if (typeof tenantId !== 'string' || tenantId.length === 0) throw new MissingTenantError();
   const scoped = (filter: FilterQuery<T> = {}) => ({ ...filter, tenantId }) as FilterQuery<T>;
+  /** Updates of one document by `_id` are serialised (see doc-lock.ts); others run as they are. */
+  const guarded = <R>(filter: FilterQuery<T>, op: () => Promise<R>) =>
+    typeof filter._id === 'string' ? atomically(model, filter._id, op) : op();
   return {
     tenantId,
     findById: (id: string) => model.findOne(scoped({ _id: id } as FilterQuery<T>)).lean<T>().exec(),
@@ -26,9 +30,10 @@ export function tenantScope<T extends TenantOwned>(model: Model<T>, tenantId: st
     find: (filter: FilterQuery<T>) => model.find(scoped(filter)).lean<T[]>(),
     count: (filter: FilterQuery<T> = {}) => model.countDocuments(scoped(filter)).exec(),
     create: async (doc: Omit<T, 'tenantId'>) => (await model.create({ ...doc, tenantId } as T)).toObject() as T,
-    updateOne: (filter: FilterQuery<T>, update: UpdateQuery<T>) => model.updateOne(scoped(filter), update).exec(),
+    updateOne: (filter: FilterQuery<T>, update: UpdateQuery<T>) =>
+      guarded(filter, () => model.updateOne(scoped(filter), update).exec()),
     findOneAndUpdate: (filter: FilterQuery<T>, update: UpdateQuery<T>) =>
-      model.findOneAndUpdate(scoped(filter), update, { new: true }).lean<T>().exec(),
+      guarded(filter, () => model.findOneAndUpdate(scoped(filter), update, { new: true }).lean<T>().exec()),
     deleteOne: (filter: FilterQuery<T>) => model.deleteOne(scoped(filter)).exec(),
     deleteMany: (filter: FilterQuery<T>) => model.deleteMany(scoped(filter)).exec(),
   };

@@ -42,6 +42,7 @@ const schema = new Schema<CustomerDoc>(
 );
 schema.index({ tenantId: 1, _id: -1 });
 schema.index({ tenantId: 1, stage: 1, _id: -1 });
-schema.index({ tenantId: 1, search: 1 });
+schema.index({ tenantId: 1, search: 1, _id: -1 });
+schema.index({ tenantId: 1, stage: 1, search: 1, _id: -1 });
 
 export const customerModel = (conn: Connection) => conn.model<CustomerDoc>('Customer', schema, 'customers');

@@ -7,6 +7,7 @@ import {
   type TenantSummary,
 } from '@callboard/shared';
 import type { AppContext } from '../../context.ts';
+import { atomically } from '../../db/doc-lock.ts';
 import { newId } from '../../db/ids.ts';
 import { isDuplicateKey } from '../../db/platform-models.ts';
 import { patchVersioned } from '../../db/versioned.ts';
@@ -107,7 +108,9 @@ export class TenantService {
       {
         load: () => models.tenants.findById(tenantId).lean<TenantDoc>().exec(),
         commitIfAt: (version, $set) =>
-          models.tenants.findOneAndUpdate({ _id: tenantId, version }, { $set }, { new: true }).lean<TenantDoc>().exec(),
+          atomically(models.tenants, tenantId, () =>
+            models.tenants.findOneAndUpdate({ _id: tenantId, version }, { $set }, { new: true }).lean<TenantDoc>().exec(),
+          ),
       },
       req.version,
       req.set,
