@@ -30,7 +30,7 @@ export async function startEmbeddedDb(dataDir: string, log: Logger): Promise<Emb
     bin,
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${dir}/?_txlock=immediate`,
+      `--sqlite-url=file:${dir}/`,
       `--state-dir=${dir}`,
       '--listen-addr=127.0.0.1:0',
       '--debug-addr=127.0.0.1:0',
