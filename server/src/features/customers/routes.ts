@@ -3,6 +3,8 @@ import type { AppContext } from '../../context.ts';
 import { route } from '../../http/routes.ts';
 import { ActivityLog } from '../activity/service.ts';
 import { TenantService } from '../tenants/service.ts';
+import { CallService } from '../calls/service.ts';
+import { VoiceSessionService } from '../voice-sessions/service.ts';
 import { CustomerService, presentCustomer } from './service.ts';
 
 const pageOnly = listQuery({});
@@ -11,6 +13,22 @@ export function customerRoutes(ctx: AppContext) {
   const customers = new CustomerService(ctx);
   const tenants = new TenantService(ctx);
   const activity = new ActivityLog(ctx);
+  const calls = new CallService(ctx);
+  const sessions = new VoiceSessionService(ctx);
+  /** A customer's own records: one paginated query on that customer only, after checking it is the caller's. */
+  const own = (path: string, summary: string, list: (tenantId: string, customerId: string, page: { limit: number; cursor?: string | undefined }) => Promise<unknown>) =>
+    route({
+      method: 'get',
+      path: `/customers/:id/${path}`,
+      access: 'agent',
+      params: byIdParams,
+      query: pageOnly,
+      summary,
+      handle: async ({ auth, params, query }) => {
+        await customers.get(auth.tenantId, params.id);
+        return list(auth.tenantId, params.id, query);
+      },
+    });
   return [
     route({
       method: 'get',
@@ -55,17 +73,8 @@ export function customerRoutes(ctx: AppContext) {
       params: byIdParams,
       handle: ({ auth, params }) => customers.delete(auth.tenantId, params.id, auth.actor),
     }),
-    route({
-      method: 'get',
-      path: '/customers/:id/activity',
-      access: 'agent',
-      params: byIdParams,
-      query: pageOnly,
-      summary: "The customer's activity timeline: who changed what, with before and after",
-      handle: async ({ auth, params, query }) => {
-        await customers.get(auth.tenantId, params.id);
-        return activity.list(auth.tenantId, params.id, query);
-      },
-    }),
+    own('activity', "The customer's activity timeline: who changed what, with before and after", (t, id, page) => activity.list(t, id, page)),
+    own('calls', "The customer's calls, newest first", (t, id, page) => calls.list(t, { customerId: id }, page)),
+    own('voice-sessions', "The customer's AI voice sessions, newest first", (t, id, page) => sessions.list(t, { customerId: id }, page)),
   ];
 }
