@@ -16,7 +16,8 @@ export function recordQueries(conn: Connection): RecordedQuery[] {
   conn.set('debug', (collection: string, method: string, ...args: unknown[]) => {
     if (!QUERY_METHODS.has(method)) return;
     const filter = (args[0] ?? {}) as Record<string, unknown>;
-    const options = (method === 'find' || method === 'findOne' ? args[2] : args[2]) as { sort?: Record<string, unknown> } | undefined;
+    // mongoose passes (filter, options) for find and (filter, update, options) for updates
+    const options = args.slice(1).find((a) => a !== null && typeof a === 'object' && 'sort' in a) as { sort?: Record<string, unknown> } | undefined;
     seen.push({ collection, method, filter, sort: options?.sort ?? {} });
   });
   return seen;

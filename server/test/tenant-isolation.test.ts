@@ -71,7 +71,7 @@ const matrix: [method: string, path: string, kind: string, body?: unknown][] = [
   ['GET', '/api/campaigns/{id}', 'campaign'],
   ['PATCH', '/api/campaigns/{id}', 'campaign', patch],
   ['GET', '/api/campaigns/{id}/members', 'campaign'],
-  ['POST', '/api/campaigns/{id}/members', 'campaign', { customerIds: [] }],
+  ['POST', '/api/campaigns/{id}/members', 'campaign', { customerIds: ['0000000000000000000000'] }],
   ['POST', '/api/campaigns/{id}/start', 'campaign'],
   ['POST', '/api/campaigns/{id}/pause', 'campaign'],
   ['POST', '/api/campaigns/{id}/resume', 'campaign'],
@@ -144,7 +144,9 @@ describe('index coverage', () => {
     const models = Object.values(ts.server.ctx.models);
     const indexesOf = new Map(models.map((m) => [m.collection.collectionName, m.schema.indexes().map(([fields]) => fields as Record<string, unknown>)]));
     expect(queries.length).toBeGreaterThan(50);
-    const uncovered = queries.filter((q) => coveringIndex(q, indexesOf.get(q.collection) ?? []) === null);
+    // The change log's repair pass reads every tenant's counter on purpose: one small document per tenant.
+    const deliberateScans = (q: RecordedQuery) => q.collection === 'counters' && Object.keys(q.filter).length === 0;
+    const uncovered = queries.filter((q) => !deliberateScans(q) && coveringIndex(q, indexesOf.get(q.collection) ?? []) === null);
     expect(uncovered.map((q) => `${q.collection}.${q.method} ${JSON.stringify(q.filter)} sort ${JSON.stringify(q.sort)}`)).toEqual([]);
   });
 });

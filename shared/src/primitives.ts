@@ -43,6 +43,10 @@ export function versionedPatch<S extends z.ZodRawShape>(shape: S) {
     set: z
       .strictObject(shape)
       .partial()
-      .refine((v) => Object.keys(v).length > 0, { message: 'must change at least one field' }),
+      .refine((v) => Object.keys(v).length > 0, {
+        message: 'must change at least one field',
+        // an unknown key is already reported by its own path
+        when: (payload) => payload.issues.length === 0,
+      }),
   });
 }

@@ -1,4 +1,4 @@
-import type { Connection, Model } from 'mongoose';
+import type { Connection } from 'mongoose';
 
 /**
  * FerretDB 1.24 applies findAndModify and conditional updates as a read, then a
@@ -39,6 +39,6 @@ function locksOf(conn: Connection) {
 }
 
 /** Runs a read-modify-write of the document `id` of `model` with no other such write of it in between. */
-export function atomically<T>(model: Model<any>, id: string, fn: () => Promise<T>): Promise<T> {
+export function atomically<T>(model: { db: Connection; collection: { collectionName: string } }, id: string, fn: () => Promise<T>): Promise<T> {
   return locksOf(model.db).run(`${model.collection.collectionName}:${id}`, fn);
 }

@@ -16,3 +16,6 @@ export const nullableString = { type: String, default: null };
 export const nullableDate = { type: Date, default: null };
 export const nullableNumber = { type: Number, default: null };
 export const mixed = { type: Schema.Types.Mixed, default: null };
+
+/** An API date-time string (or nothing) as stored. */
+export const dateOrNull = (v: string | null | undefined) => (v ? new Date(v) : null);

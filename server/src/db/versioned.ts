@@ -14,6 +14,11 @@ export interface VersionedStore<T> {
 
 const MAX_ATTEMPTS = 8;
 
+/** The fields of `set` that someone changed after version `basedOn` (all of them if `basedOn` is from the future). */
+export function changedSince(doc: Versioned, basedOn: number, fields: string[]): string[] {
+  return basedOn > doc.version ? fields : fields.filter((f) => (doc.fieldVersions?.[f] ?? 0) > basedOn);
+}
+
 /**
  * Field-level optimistic concurrency (API.md §5): the patch applies when no field
  * in `set` changed after `basedOn`; edits of other fields made meanwhile are kept.
@@ -30,7 +35,7 @@ export async function patchVersioned<T extends Versioned>(
     const doc = await store.load();
     if (!doc) throw notFound();
     const fields = Object.keys(set);
-    const clashes = basedOn > doc.version ? fields : fields.filter((f) => (doc.fieldVersions?.[f] ?? 0) > basedOn);
+    const clashes = changedSince(doc, basedOn, fields);
     if (clashes.length > 0) {
       throw conflict(
         `changed by someone else since version ${basedOn}: ${clashes.join(', ')}`,

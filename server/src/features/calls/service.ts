@@ -6,6 +6,7 @@ import { tenantScope } from '../../db/tenant-scope.ts';
 import { validationFailed, notFound } from '../../http/errors.ts';
 import { ActivityLog } from '../activity/service.ts';
 import type { CustomerDoc } from '../customers/model.ts';
+import { requireCustomer } from '../customers/service.ts';
 import type { CallDoc } from './model.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -80,8 +81,7 @@ export class CallService {
 
   /** A single outbound call, queued for the dialer. */
   async create(tenantId: string, customerId: string, actor: Actor): Promise<Call> {
-    const customer = await tenantScope(this.ctx.models.customers, tenantId).findById(customerId);
-    if (!customer) throw validationFailed([{ path: 'customerId', message: 'no such customer' }]);
+    const customer = await requireCustomer(this.ctx, tenantId, customerId);
     if (!customer.phone) throw validationFailed([{ path: 'customerId', message: 'the customer has no phone number' }]);
     const tenant = await this.ctx.models.tenants.findById(tenantId).lean().exec();
     const now = new Date();

@@ -5,6 +5,9 @@ import { ActivityLog } from '../activity/service.ts';
 import { TenantService } from '../tenants/service.ts';
 import { CallService } from '../calls/service.ts';
 import { VoiceSessionService } from '../voice-sessions/service.ts';
+import { TicketService } from '../tickets/service.ts';
+import { BookingService } from '../bookings/service.ts';
+import { customerCampaigns } from '../campaigns/service.ts';
 import { CustomerService, presentCustomer } from './service.ts';
 
 const pageOnly = listQuery({});
@@ -15,6 +18,8 @@ export function customerRoutes(ctx: AppContext) {
   const activity = new ActivityLog(ctx);
   const calls = new CallService(ctx);
   const sessions = new VoiceSessionService(ctx);
+  const tickets = new TicketService(ctx);
+  const bookings = new BookingService(ctx);
   /** A customer's own records: one paginated query on that customer only, after checking it is the caller's. */
   const own = (path: string, summary: string, list: (tenantId: string, customerId: string, page: { limit: number; cursor?: string | undefined }) => Promise<unknown>) =>
     route({
@@ -76,5 +81,8 @@ export function customerRoutes(ctx: AppContext) {
     own('activity', "The customer's activity timeline: who changed what, with before and after", (t, id, page) => activity.list(t, id, page)),
     own('calls', "The customer's calls, newest first", (t, id, page) => calls.list(t, { customerId: id }, page)),
     own('voice-sessions', "The customer's AI voice sessions, newest first", (t, id, page) => sessions.list(t, { customerId: id }, page)),
+    own('tickets', "The customer's tickets, newest first", (t, id, page) => tickets.list(t, { customerId: id }, page)),
+    own('bookings', "The customer's bookings, newest first", (t, id, page) => bookings.list(t, { customerId: id }, page)),
+    own('campaigns', 'The campaigns the customer is a member of', (t, id, page) => customerCampaigns(ctx, t, id, page)),
   ];
 }

@@ -10,7 +10,8 @@ import { EditableRecords } from '../../db/editable.ts';
 import { newId } from '../../db/ids.ts';
 import type { PageRequest } from '../../db/paginate.ts';
 import { isDuplicateKey } from '../../db/platform-models.ts';
-import { conflict } from '../../http/errors.ts';
+import { tenantScope } from '../../db/tenant-scope.ts';
+import { conflict, validationFailed } from '../../http/errors.ts';
 import { phoneClaim } from './claims.ts';
 import type { CustomerDoc } from './model.ts';
 
@@ -48,6 +49,16 @@ export function searchKeys(c: { name: string | null; phone: string | null; email
   }
   if (c.email) keys.add(c.email.toLowerCase());
   return [...keys];
+}
+
+/**
+ * The customer a request body refers to. An unknown id and another tenant's
+ * customer answer alike (400 on the field), so other tenants' ids cannot be probed.
+ */
+export async function requireCustomer(ctx: AppContext, tenantId: string, id: string, path = 'customerId'): Promise<CustomerDoc> {
+  const doc = await tenantScope(ctx.models.customers, tenantId).findById(id);
+  if (!doc) throw validationFailed([{ path, message: 'no such customer' }]);
+  return doc;
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -36,6 +36,7 @@ const schema = new Schema<TicketDoc>(
   schemaOptions,
 );
 schema.index({ tenantId: 1, _id: -1 });
+schema.index({ tenantId: 1, status: 1, _id: -1 });
 schema.index({ tenantId: 1, status: 1, priority: 1, _id: -1 });
 schema.index({ tenantId: 1, priority: 1, _id: -1 });
 schema.index({ tenantId: 1, customerId: 1, _id: -1 });
