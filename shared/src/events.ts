@@ -48,6 +48,34 @@ export interface ChangeEventData {
 }
 export type ChangeEventName = keyof ChangeEventData;
 
+/**
+ * Every change event at run time (an interface has none): sockets route each
+ * through the ordering stream. `satisfies` fails the build when the map above
+ * gains or loses one.
+ */
+export const changeEventNames = {
+  'customer.created': true,
+  'customer.updated': true,
+  'customer.deleted': true,
+  'call.created': true,
+  'call.updated': true,
+  'voice_session.created': true,
+  'voice_session.updated': true,
+  'voice_session.turn': true,
+  'ticket.created': true,
+  'ticket.updated': true,
+  'ticket.deleted': true,
+  'booking.created': true,
+  'booking.updated': true,
+  'booking.deleted': true,
+  'campaign.created': true,
+  'campaign.updated': true,
+  'tenant.updated': true,
+  'user.created': true,
+  'user.updated': true,
+  noop: true,
+} as const satisfies Record<ChangeEventName, true>;
+
 export interface LoggedChange<E extends ChangeEventName = ChangeEventName> extends ChangeEnvelope<ChangeEventData[E]> {
   event: E;
 }

@@ -1,17 +1,38 @@
 import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
-import { HEARTBEAT_MS, type ClientToServerEvents, type ServerToClientEvents } from '@callboard/shared';
+import {
+  changeEventNames,
+  HEARTBEAT_MS,
+  type ChangeEventName,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SyncAnswer,
+} from '@callboard/shared';
 import { io, type Socket } from 'socket.io-client';
+import { ChangeStream, type ChangeHandler, type OrderedChange } from './change-stream.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
 
 // The server beats every HEARTBEAT_MS; two missed beats mean updates may have stopped arriving.
 const STALE_AFTER_MS = 2 * HEARTBEAT_MS;
 const RETRY_REFUSED_MS = 3_000;
+const SYNC_TIMEOUT_MS = 10_000;
+
+const CHANGE_EVENT_NAMES = Object.keys(changeEventNames) as ChangeEventName[];
+
+function isChangeEvent(event: string): event is ChangeEventName {
+  return Object.hasOwn(changeEventNames, event);
+}
 
 /** The one Socket.IO connection of the dashboard, on the same origin as the page. */
 class Realtime {
   state = $state<ConnectionState>('connecting');
+  /** A change is missing or being fetched: what the page shows may lag (the ordering stream's `behind`). */
+  behind = $state(false);
+  #changes = new ChangeStream({
+    requestSync: (since) => this.#requestSync(since),
+    onBehindChange: (behind) => (this.behind = behind),
+  });
   #socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   #staleTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -24,11 +45,22 @@ class Realtime {
     clearTimeout(this.#staleTimer);
     clearTimeout(this.#retryTimer);
     this.#socket?.disconnect();
+    // The next connection may be another tenant's, whose seqs are unrelated.
+    this.#changes.stop();
     this.state = 'connecting';
   }
 
-  /** Listens to a server event until the returned function is called. */
+  /**
+   * Listens to a server event until the returned function is called. Change events
+   * come through the ordering stream: once each, in seq order, never a `noop`.
+   */
   on<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): () => void {
+    if (isChangeEvent(event)) {
+      const apply = handler as (change: OrderedChange[1]) => void;
+      return this.#changes.subscribe((name, change) => {
+        if (name === event) apply(change);
+      });
+    }
     const socket = this.#io();
     // socket.io's listener types cannot follow a generic event name; this signature keeps callers exact.
     const listener = handler as never;
@@ -36,6 +68,27 @@ class Realtime {
     return () => {
       socket.off(event, listener);
     };
+  }
+
+  /** Every change, in seq order; `event` narrows `change`. */
+  onChange(handler: ChangeHandler): () => void {
+    return this.#changes.subscribe(handler);
+  }
+
+  /** The server could not replay a gap: the listener refetches what it shows. */
+  onReset(listener: () => void): () => void {
+    return this.#changes.onReset(listener);
+  }
+
+  /** The seq a page's data was read at, so the first sync replays only what it lacks. */
+  start(seq: number) {
+    this.#changes.start(seq);
+  }
+
+  async #requestSync(since: number): Promise<SyncAnswer> {
+    const answer = await this.#io().timeout(SYNC_TIMEOUT_MS).emitWithAck('sync', { since });
+    if ('error' in answer) throw new Error(`sync refused: ${answer.error.code}`);
+    return answer;
   }
 
   // Created on first use rather than at import, so nothing touches `location` before the app runs.
@@ -47,10 +100,21 @@ class Realtime {
       withCredentials: true,
       autoConnect: false,
     });
-    socket.on('connect', () => this.#alive());
-    socket.on('heartbeat', () => this.#alive());
+    socket.on('connect', () => {
+      this.#alive();
+      this.#changes.connected();
+    });
+    socket.on('heartbeat', ({ seq }) => {
+      this.#alive();
+      this.#changes.heartbeat(seq);
+    });
+    for (const event of CHANGE_EVENT_NAMES) {
+      // The same cast as in on(): the listener type cannot follow the loop's event name.
+      socket.on(event, ((change: OrderedChange[1]) => this.#changes.accept(event, change)) as never);
+    }
     socket.on('disconnect', (reason) => {
       clearTimeout(this.#staleTimer);
+      this.#changes.disconnected();
       // The server closing us is not retried by socket.io; retry once, and a refused session lands on /login.
       if (reason === 'io server disconnect') socket.connect();
       this.state = socket.active ? 'reconnecting' : 'connecting';
