@@ -1,13 +1,18 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Actor, ChangeEventName } from '@callboard/shared';
 
-/** One counter per tenant, found by `_id` = tenant id: the source of gap-free seqs. */
+/**
+ * One counter per tenant, found by `_id` = tenant id: the source of gap-free seqs.
+ * `repairedThrough` is the repair pass's watermark: every seq up to it is known to
+ * have its event, so neither the repair pass nor sync has to look below it again.
+ */
 export interface CounterDoc {
   _id: string;
   seq: number;
+  repairedThrough?: number;
 }
 const counterSchema = new Schema<CounterDoc>(
-  { _id: { type: String, required: true }, seq: { type: Number, required: true } },
+  { _id: { type: String, required: true }, seq: { type: Number, required: true }, repairedThrough: { type: Number } },
   { versionKey: false },
 );
 export const counterModel = (conn: Connection) => conn.model<CounterDoc>('Counter', counterSchema, 'counters');
