@@ -1,7 +1,7 @@
 // `npm start`: one Callboard node. Configuration comes from the environment (API.md §1).
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { startServer } from './app.ts';
+import { startServer, type RunningServer } from './app.ts';
 import { formatDemoLogins } from './demo/seed.ts';
 
 let config;
@@ -13,31 +13,41 @@ try {
 }
 
 const log = createLogger(config.logLevel, config.nodeId);
+let server: RunningServer | null = null;
+let stopping = false;
+
+// Installed before anything is announced: until a handler exists, SIGTERM kills
+// the process outright, so a supervisor that signals on "running" would race it.
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  setTimeout(() => {
+    log.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, 15_000).unref();
+  // Still starting: the start-up path closes what it opened once it can.
+  if (!server) return;
+  server.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
+
 try {
-  const server = await startServer(config, log);
+  server = await startServer(config, log);
+  if (stopping) {
+    await server.close();
+    process.exit(0);
+  }
   const shownUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
   if (server.demoLogins) console.log(formatDemoLogins(server.demoLogins, shownUrl));
   console.log(`Callboard is running at ${shownUrl} (node ${config.nodeId})`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      log.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, 15_000);
-    force.unref();
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 } catch (err) {
   console.error(`Callboard could not start: ${(err as Error).message}`);
   process.exit(1);

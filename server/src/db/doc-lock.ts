@@ -27,18 +27,30 @@ class KeyedLocks {
   }
 }
 
-const perConnection = new WeakMap<Connection, KeyedLocks>();
+/** A lock shared by every node, for several nodes on one FerretDB (see doc-lock-redis.ts). */
+export interface DistributedLock {
+  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+const perConnection = new WeakMap<Connection, { local: KeyedLocks; shared: DistributedLock | null }>();
 
 function locksOf(conn: Connection) {
   let locks = perConnection.get(conn);
   if (!locks) {
-    locks = new KeyedLocks();
+    locks = { local: new KeyedLocks(), shared: null };
     perConnection.set(conn, locks);
   }
   return locks;
 }
 
+/** Makes every node's writes on this connection take the shared lock too. */
+export function shareDocLocks(conn: Connection, lock: DistributedLock) {
+  locksOf(conn).shared = lock;
+}
+
 /** Runs a read-modify-write of the document `id` of `model` with no other such write of it in between. */
 export function atomically<T>(model: { db: Connection; collection: { collectionName: string } }, id: string, fn: () => Promise<T>): Promise<T> {
-  return locksOf(model.db).run(`${model.collection.collectionName}:${id}`, fn);
+  const { local, shared } = locksOf(model.db);
+  const key = `${model.collection.collectionName}:${id}`;
+  return local.run(key, shared ? () => shared.run(key, fn) : fn);
 }

@@ -6,6 +6,8 @@ import { startEmbeddedDb, type EmbeddedDb } from './embedded.ts';
 export interface Database {
   conn: Connection;
   embedded: EmbeddedDb | null;
+  /** FerretDB (embedded or not) lacks atomic read-modify-writes; see doc-lock.ts */
+  isFerretDb: boolean;
   /** true when the database answers a ping within a second. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -29,10 +31,13 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     await embedded?.stop();
     throw new Error(`cannot connect to the database at ${redactUri(uri)}: ${(err as Error).message}`, { cause: err });
   }
-  log.info({ db: redactUri(uri) }, 'database connected');
+  const buildInfo = await conn.db!.admin().command({ buildInfo: 1 });
+  const isFerretDb = typeof buildInfo.ferretdbVersion === 'string';
+  log.info({ db: redactUri(uri), ferretdb: isFerretDb }, 'database connected');
   return {
     conn,
     embedded,
+    isFerretDb,
     async ping() {
       try {
         const admin = conn.db?.admin();

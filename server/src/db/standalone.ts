@@ -9,12 +9,13 @@ try {
   const config = loadConfig();
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, config.nodeId);
   const db = await startEmbeddedDb(config.dataDir, log);
-  console.log(`MONGODB_URI=${db.baseUri}${DEFAULT_DB_NAME}`);
   const stop = () => {
     void db.stop().then(() => process.exit(0));
   };
+  // handlers first: a supervisor may signal as soon as it reads the line below
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  console.log(`MONGODB_URI=${db.baseUri}${DEFAULT_DB_NAME}`);
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : `cannot start the embedded database: ${(err as Error).message}`);
   process.exit(1);

@@ -37,3 +37,28 @@ export class MemoryRateLimiter implements RateLimiter {
     this.windows.delete(key);
   }
 }
+
+/** The same fixed windows in Redis, so every node counts the same hits. */
+export class RedisRateLimiter implements RateLimiter {
+  constructor(private readonly redis: import('ioredis').Redis) {}
+
+  private key(key: string) {
+    return `cb:rate:${key}`;
+  }
+
+  async peek(key: string, limit: number, windowSec: number) {
+    const [count, ttl] = await Promise.all([this.redis.get(this.key(key)), this.redis.pttl(this.key(key))]);
+    const used = Number(count ?? 0);
+    return { remaining: Math.max(0, limit - used), retryAfterSec: ttl > 0 ? Math.ceil(ttl / 1000) : windowSec };
+  }
+
+  async hit(key: string, windowSec: number) {
+    const k = this.key(key);
+    const count = await this.redis.incr(k);
+    if (count === 1) await this.redis.pexpire(k, windowSec * 1000);
+  }
+
+  async reset(key: string) {
+    await this.redis.del(this.key(key));
+  }
+}
