@@ -1,8 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { RedisLink } from '../redis.ts';
 import {
   HEARTBEAT_MS,
+  presenceFocusRequest,
+  presenceJoinRequest,
+  presenceLeaveRequest,
   syncRequest,
+  type PresenceOk,
   type AckError,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -10,8 +16,12 @@ import {
 import type { AppContext, SocketRevoker } from '../context.ts';
 import type { AuthContext } from '../http/auth-context.ts';
 import { readCookie, SESSION_COOKIE } from '../http/cookies.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, conflict } from '../http/errors.ts';
 import { parseInput } from '../http/validate.ts';
+import { CustomerService } from '../features/customers/service.ts';
+import { PresenceHub } from './presence.ts';
+import { RedisPresenceStore } from './presence-redis.ts';
+import { MemoryPresenceStore } from './presence-store.ts';
 
 interface SocketData {
   auth: AuthContext;
@@ -44,11 +54,13 @@ function acked<Req, Res>(ctx: AppContext, socket: CallboardSocket, handler: (req
   };
 }
 
-export function createRealtime(ctx: AppContext, httpServer: HttpServer, authenticate: Authenticate) {
+export function createRealtime(ctx: AppContext, httpServer: HttpServer, authenticate: Authenticate, redis: RedisLink | null) {
   const io: CallboardServer = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
     maxHttpBufferSize: 1e6,
+    // With several nodes, rooms (and so tenant broadcasts and revocations) cross nodes through Redis.
+    ...(redis ? { adapter: createAdapter(redis.pub, redis.sub) } : {}),
   });
 
   io.use((socket, next) => {
@@ -69,6 +81,17 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, authenti
     );
   });
 
+  // Presence lives in Redis with several nodes; announcements reach the tenant room on every node.
+  const presence = new PresenceHub(
+    redis ? new RedisPresenceStore(redis.client) : new MemoryPresenceStore(),
+    (tenantId, list) => io.to(rooms.tenant(tenantId)).emit('presence', list),
+    ctx.config.nodeId,
+    ctx.log.child({ module: 'presence' }),
+  );
+  presence.start();
+  const customers = new CustomerService(ctx);
+  const ok: PresenceOk = { ok: true };
+
   io.on('connection', (socket) => {
     const { auth } = socket.data;
     void socket.join(rooms.tenant(auth.tenantId));
@@ -82,6 +105,43 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, authenti
         const { since } = parseInput(syncRequest, req);
         return ctx.changes.since(auth.tenantId, since);
       }),
+    );
+
+    // Presence: a record is joined only after it is found in the socket's own tenant.
+    const viewer = { userId: auth.actor.id ?? socket.id, name: auth.actor.name ?? 'API key' };
+    socket.on(
+      'presence.join',
+      acked(ctx, socket, async (req: unknown) => {
+        const ref = { tenantId: auth.tenantId, ...parseInput(presenceJoinRequest, req) };
+        await customers.get(auth.tenantId, ref.id);
+        await presence.join(socket, viewer, ref);
+        return ok;
+      }),
+    );
+    socket.on(
+      'presence.leave',
+      acked(ctx, socket, async (req: unknown) => {
+        const ref = { tenantId: auth.tenantId, ...parseInput(presenceLeaveRequest, req) };
+        // leaving a record not viewed is fine, but only for a record of the tenant
+        if (!(await presence.leave(socket, ref))) await customers.get(auth.tenantId, ref.id);
+        return ok;
+      }),
+    );
+    socket.on(
+      'presence.focus',
+      acked(ctx, socket, async (req: unknown) => {
+        const { field, ...target } = parseInput(presenceFocusRequest, req);
+        const ref = { tenantId: auth.tenantId, ...target };
+        if (await presence.focus(socket, ref, field)) return ok;
+        await customers.get(auth.tenantId, ref.id);
+        throw conflict('join the record (presence.join) before focusing a field');
+      }),
+    );
+    socket.on('disconnect', () => void presence.disconnect(socket.id));
+    // A new socket learns who is already where (lists show viewers without waiting for a change).
+    presence.snapshot(auth.tenantId).then(
+      (lists) => lists.forEach((list) => socket.emit('presence', list)),
+      (err: unknown) => ctx.log.warn({ err, socket: socket.id }, 'presence snapshot skipped'),
     );
   });
 
@@ -117,6 +177,7 @@ export function createRealtime(ctx: AppContext, httpServer: HttpServer, authenti
     revoker,
     async close() {
       clearInterval(heartbeat);
+      await presence.close();
       await io.close();
     },
   };

@@ -28,5 +28,7 @@ const schema = new Schema<ActivityDoc>(
   { versionKey: false, minimize: false },
 );
 schema.index({ tenantId: 1, customerId: 1, _id: -1 });
+// a person's own changes to one record, newest first: what undo reverts
+schema.index({ tenantId: 1, customerId: 1, recordId: 1, 'actor.id': 1, _id: -1 });
 
 export const activityModel = (conn: Connection) => conn.model<ActivityDoc>('Activity', schema, 'activities');
