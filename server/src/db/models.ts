@@ -11,6 +11,9 @@ import { ticketModel } from '../features/tickets/model.ts';
 import { bookingModel } from '../features/bookings/model.ts';
 import { campaignMemberModel, campaignModel } from '../features/campaigns/model.ts';
 import { activityModel } from '../features/activity/model.ts';
+import { webhookEndpointModel } from '../features/webhook-endpoints/model.ts';
+import { webhookDeliveryModel } from '../features/webhooks/deliveries.ts';
+import { webhookReceiptModel } from '../features/webhooks/receipts.ts';
 import { claimModel, platformModel } from './platform-models.ts';
 
 /** Every model, bound to one connection (so several servers can share a process in tests). */
@@ -28,6 +31,9 @@ export function createModels(conn: Connection) {
     campaigns: campaignModel(conn),
     campaignMembers: campaignMemberModel(conn),
     activities: activityModel(conn),
+    webhookEndpoints: webhookEndpointModel(conn),
+    webhookDeliveries: webhookDeliveryModel(conn),
+    webhookReceipts: webhookReceiptModel(conn),
     counters: counterModel(conn),
     events: eventModel(conn),
     claims: claimModel(conn),

@@ -1,6 +1,6 @@
 import { displayName, liveCallStatuses, otherPartyName, terminalCallStatuses, type Actor, type Call } from '@callboard/shared';
 import type { AppContext } from '../../context.ts';
-import { newId } from '../../db/ids.ts';
+import { derivedId, newId } from '../../db/ids.ts';
 import { paginate, type PageRequest } from '../../db/paginate.ts';
 import { tenantScope } from '../../db/tenant-scope.ts';
 import { validationFailed, notFound } from '../../http/errors.ts';
@@ -140,3 +140,6 @@ export class CallService {
     return call;
   }
 }
+
+/** The `_id` of the call a provider knows by `callSid` (a Twilio CallSid), so webhooks find it by `_id` alone. */
+export const webhookCallId = (tenantId: string, callSid: string) => derivedId(tenantId, 'twilio', callSid);

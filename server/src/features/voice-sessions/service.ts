@@ -1,5 +1,6 @@
 import { displayName, otherPartyName, type VoiceSession, type VoiceSessionSummary } from '@callboard/shared';
 import type { AppContext } from '../../context.ts';
+import { derivedId } from '../../db/ids.ts';
 import { paginate, type PageRequest } from '../../db/paginate.ts';
 import { tenantScope } from '../../db/tenant-scope.ts';
 import { notFound } from '../../http/errors.ts';
@@ -63,3 +64,6 @@ export class VoiceSessionService {
     return { ...summary, transcript: doc.transcript };
   }
 }
+
+/** The `_id` of the session of a voice platform's conversation, so webhooks find it by `_id` alone. */
+export const conversationSessionId = (tenantId: string, conversationId: string) => derivedId(tenantId, 'conversation', conversationId);
