@@ -12,14 +12,20 @@ import { createLogger, type Logger } from './logger.ts';
 import { openDatabase } from './db/mongo.ts';
 import { createModels } from './db/models.ts';
 import { ChangeLog } from './changes/publish.ts';
+import { startChangeJobs, type ChangeJobOptions } from './changes/jobs.ts';
 import { loadSecretBox } from './crypto/secrets-key.ts';
-import { MemoryRateLimiter } from './http/rate-limit.ts';
+import { MemoryRateLimiter, RedisRateLimiter } from './http/rate-limit.ts';
+import { connectRedis, type RedisLink } from './redis.ts';
+import { shareDocLocks } from './db/doc-lock.ts';
+import { redisDocLock } from './db/doc-lock-redis.ts';
 import { mountRoutes } from './http/routes.ts';
 import { apiDocsPage, openApiDocument } from './http/openapi.ts';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware.ts';
 import { createRealtime, type CallboardServer } from './realtime/socket.ts';
 import { AuthService } from './features/auth/service.ts';
 import { routeTable } from './route-table.ts';
+import { webhookRouter } from './features/webhooks/router.ts';
+import { startWebhookJobs } from './features/webhooks/deliveries.ts';
 import { seedDemoWorkspace, type DemoLogin } from './demo/seed.ts';
 
 const WEB_BUILD = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/build');
@@ -35,7 +41,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function buildHttpApp(ctx: AppContext, auth: AuthService): Express {
+function buildHttpApp(ctx: AppContext, auth: AuthService, redis: RedisLink | null): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
@@ -53,9 +59,13 @@ function buildHttpApp(ctx: AppContext, auth: AuthService): Express {
   );
 
   app.get('/healthz', async (_req, res) => {
-    const up = await ctx.db.ping();
-    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'degraded', db: up ? 'up' : 'down', redis: 'off', node: ctx.config.nodeId });
+    const [up, redisUp] = await Promise.all([ctx.db.ping(), redis?.ping()]);
+    const redisState = redis ? (redisUp ? 'up' : 'down') : 'off';
+    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'degraded', db: up ? 'up' : 'down', redis: redisState, node: ctx.config.nodeId });
   });
+
+  // Webhooks read their raw bodies themselves (signatures are over the exact bytes): before any parser.
+  app.use('/webhooks', webhookRouter(ctx));
 
   const routes = routeTable(ctx, auth);
   const apiDoc = openApiDocument(routes, ctx.config.publicUrl);
@@ -79,10 +89,17 @@ function buildHttpApp(ctx: AppContext, auth: AuthService): Express {
 }
 
 /** Starts one Callboard node: database, HTTP API, dashboard and sockets on one port. */
-export async function startServer(config: Config, log: Logger = createLogger(config.logLevel, config.nodeId)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger = createLogger(config.logLevel, config.nodeId),
+  /** tests shorten the event log jobs' intervals here */
+  options: { changeJobs?: ChangeJobOptions } = {},
+): Promise<RunningServer> {
   const db = await openDatabase(config, log);
   const models = createModels(db.conn);
   await Promise.all(Object.values(models).map((m) => m.init()));
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log.child({ module: 'redis' })) : null;
+  if (redis && db.isFerretDb) shareDocLocks(db.conn, redisDocLock(redis.client));
   const sockets: SocketRevoker = { endSockets: (kind, id) => realtime.revoker.endSockets(kind, id) };
   const ctx: AppContext = {
     config,
@@ -91,18 +108,20 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     models,
     changes: new ChangeLog(models, log.child({ module: 'changes' })),
     secrets: await loadSecretBox(config, models, log),
-    limiter: new MemoryRateLimiter(),
+    limiter: redis ? new RedisRateLimiter(redis.client) : new MemoryRateLimiter(),
     sockets,
   };
   const auth = new AuthService(ctx);
-  const httpServer: HttpServer = createServer(buildHttpApp(ctx, auth));
-  const realtime = createRealtime(ctx, httpServer, (c, v) => auth.authenticate(c, v));
+  const httpServer: HttpServer = createServer(buildHttpApp(ctx, auth, redis));
+  const realtime = createRealtime(ctx, httpServer, (c, v) => auth.authenticate(c, v), redis);
 
   await new Promise<void>((resolveListen, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolveListen());
   });
   const port = (httpServer.address() as AddressInfo).port;
+  const changeJobs = startChangeJobs(ctx, options.changeJobs);
+  const webhookJobs = startWebhookJobs(ctx);
   const demoLogins = config.demo ? await seedDemoWorkspace(ctx) : null;
   log.info({ port, host: config.host }, 'callboard listening');
 
@@ -114,11 +133,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     io: realtime.io,
     demoLogins,
     close() {
-      // Stop accepting, let in-flight requests finish, close sockets, then the database.
+      // Stop the event log jobs, stop accepting, let in-flight requests finish, close sockets, then the database.
       closing ??= (async () => {
+        await changeJobs.stop();
+        await webhookJobs.stop();
         await realtime.close();
         await new Promise<void>((r) => httpServer.close(() => r()));
         await db.close();
+        await redis?.close();
       })();
       return closing;
     },

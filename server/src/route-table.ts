@@ -11,6 +11,8 @@ import { bookingRoutes } from './features/bookings/routes.ts';
 import { campaignRoutes } from './features/campaigns/routes.ts';
 import { callRoutes } from './features/calls/routes.ts';
 import { voiceSessionRoutes } from './features/voice-sessions/routes.ts';
+import { webhookEndpointRoutes } from './features/webhook-endpoints/routes.ts';
+import { statsRoutes } from './features/stats/routes.ts';
 
 /** Every API route with the role it needs: the one table access is checked from. */
 export function routeTable(ctx: AppContext, auth: AuthService): RouteDef[] {
@@ -25,5 +27,7 @@ export function routeTable(ctx: AppContext, auth: AuthService): RouteDef[] {
     ...ticketRoutes(ctx),
     ...bookingRoutes(ctx),
     ...campaignRoutes(ctx),
+    ...webhookEndpointRoutes(ctx),
+    ...statsRoutes(ctx),
   ];
 }

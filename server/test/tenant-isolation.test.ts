@@ -23,6 +23,7 @@ async function seedTenantB() {
   ids.ticket = (await post('/api/tickets', { customerId: ids.customer, subject: 'Leak' })).id;
   ids.booking = (await post('/api/bookings', { customerId: ids.customer, propertyCode: 'RUH-1', startDate: '2026-12-01' })).id;
   ids.campaign = (await post('/api/campaigns', { name: 'B campaign', objective: 'renewals' })).id;
+  ids.webhookEndpoint = (await post('/api/webhook-endpoints', { provider: 'standard' })).id;
   // Voice sessions arrive only by webhook; the fixture writes one as ingestion would.
   const now = new Date();
   const sessionId = newId();
@@ -52,6 +53,7 @@ const matrix: [method: string, path: string, kind: string, body?: unknown][] = [
   ['DELETE', '/api/api-keys/{id}', 'apiKey'],
   ['GET', '/api/customers/{id}', 'customer'],
   ['PATCH', '/api/customers/{id}', 'customer', patch],
+  ['POST', '/api/customers/{id}/undo', 'customer'],
   ['DELETE', '/api/customers/{id}', 'customer'],
   ['GET', '/api/customers/{id}/activity', 'customer'],
   ['GET', '/api/customers/{id}/calls', 'customer'],
@@ -76,6 +78,8 @@ const matrix: [method: string, path: string, kind: string, body?: unknown][] = [
   ['POST', '/api/campaigns/{id}/pause', 'campaign'],
   ['POST', '/api/campaigns/{id}/resume', 'campaign'],
   ['POST', '/api/campaigns/{id}/complete', 'campaign'],
+  ['POST', '/api/webhook-endpoints/{id}/rotate', 'webhookEndpoint', {}],
+  ['DELETE', '/api/webhook-endpoints/{id}', 'webhookEndpoint'],
 ];
 
 describe('tenant isolation', () => {
@@ -138,6 +142,7 @@ describe('index coverage', () => {
       `calls?campaignId=${ids.campaign}`, 'voice-sessions?status=done', `voice-sessions?customerId=${ids.customer}`, 'tickets?status=open',
       'tickets?priority=high', 'tickets?status=open&priority=high', `tickets?customerId=${ids.customer}`, 'bookings?status=pending',
       `bookings?customerId=${ids.customer}`, 'campaigns?status=draft', `customers/${ids.customer}/campaigns`, `campaigns/${ids.campaign}/members`,
+      'stats/board', 'webhook-endpoints', `webhook-deliveries?endpointId=${ids.webhookEndpoint}`, 'webhook-deliveries',
     ]) {
       expect((await api(ts, 'GET', `/api/${qs}`, { token: b.admin.token })).status, qs).toBe(200);
     }

@@ -3,6 +3,7 @@ import type { ErrorCode } from './errors.ts';
 import type { TenantSettings } from './tenant.ts';
 import type { User } from './auth.ts';
 import type { Booking, Call, Campaign, Customer, Ticket, TranscriptTurn, VoiceSessionSummary } from './records/index.ts';
+import type { Presence, PresenceOk, presenceFocusRequest, presenceJoinRequest, presenceLeaveRequest } from './presence.ts';
 
 /** Who made a change (API.md §7). */
 export interface Actor {
@@ -92,10 +93,14 @@ type ChangeListeners = {
 
 export interface ServerToClientEvents extends ChangeListeners {
   heartbeat: (beat: { seq: number }) => void;
+  presence: (presence: Presence) => void;
 }
 
 export interface ClientToServerEvents {
   sync: (req: z.input<typeof syncRequest>, ack: Ack<SyncAnswer>) => void;
+  'presence.join': (req: z.input<typeof presenceJoinRequest>, ack: Ack<PresenceOk>) => void;
+  'presence.leave': (req: z.input<typeof presenceLeaveRequest>, ack: Ack<PresenceOk>) => void;
+  'presence.focus': (req: z.input<typeof presenceFocusRequest>, ack: Ack<PresenceOk>) => void;
 }
 
 export const HEARTBEAT_MS = 15_000;

@@ -5,3 +5,5 @@ export * from './tenant.ts';
 export * from './api-keys.ts';
 export * from './events.ts';
 export * from './records/index.ts';
+export * from './presence.ts';
+export * from './webhooks.ts';

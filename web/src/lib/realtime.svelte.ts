@@ -3,12 +3,18 @@ import { resolve } from '$app/paths';
 import {
   changeEventNames,
   HEARTBEAT_MS,
+  type AckError,
   type ChangeEventName,
   type ClientToServerEvents,
+  type CustomerFieldName,
+  type PresenceEntity,
+  type PresenceOk,
+  type PresenceViewer,
   type ServerToClientEvents,
   type SyncAnswer,
 } from '@callboard/shared';
 import { io, type Socket } from 'socket.io-client';
+import { SvelteMap } from 'svelte/reactivity';
 import { ChangeStream, type ChangeHandler, type OrderedChange } from './change-stream.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
@@ -17,6 +23,7 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
 const STALE_AFTER_MS = 2 * HEARTBEAT_MS;
 const RETRY_REFUSED_MS = 3_000;
 const SYNC_TIMEOUT_MS = 10_000;
+const PRESENCE_TIMEOUT_MS = 5_000;
 
 const CHANGE_EVENT_NAMES = Object.keys(changeEventNames) as ChangeEventName[];
 
@@ -36,6 +43,11 @@ class Realtime {
   #socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   #staleTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  // Who is on which record, as the server last said; it says it again to each new connection.
+  readonly #viewers = new SvelteMap<string, PresenceViewer[]>();
+  // The records this tab is on, with the field focused in each: the server ends presence with
+  // the socket, so they are announced again after a reconnect.
+  readonly #present = new Map<string, { entity: PresenceEntity; id: string; field: CustomerFieldName | null }>();
 
   connect() {
     this.#io().connect();
@@ -85,6 +97,51 @@ class Realtime {
     this.#changes.start(seq);
   }
 
+  /** The people on a record (this user included), in order of arrival; empty while offline. */
+  viewers(entity: PresenceEntity, id: string): PresenceViewer[] {
+    return this.#viewers.get(`${entity}:${id}`) ?? [];
+  }
+
+  /** Announces this tab on a record until leave(); rejects when the server refuses (an unknown record). */
+  async join(entity: PresenceEntity, id: string) {
+    this.#present.set(`${entity}:${id}`, { entity, id, field: null });
+    await this.#announce((socket) => socket.emitWithAck('presence.join', { entity, id }));
+  }
+
+  async leave(entity: PresenceEntity, id: string) {
+    if (!this.#present.delete(`${entity}:${id}`)) return;
+    await this.#announce((socket) => socket.emitWithAck('presence.leave', { entity, id }));
+  }
+
+  /** The field this tab is editing on a record it has joined (null: none). */
+  async focus(entity: PresenceEntity, id: string, field: CustomerFieldName | null) {
+    const present = this.#present.get(`${entity}:${id}`);
+    if (!present) return;
+    present.field = field;
+    await this.#announce((socket) => socket.emitWithAck('presence.focus', { entity, id, field }));
+  }
+
+  // Offline, nothing is sent: the next connection announces every record this tab is on.
+  async #announce(send: (socket: PresenceSocket) => Promise<PresenceOk | AckError>) {
+    const socket = this.#io();
+    if (!socket.connected) return;
+    const answer = await send(socket.timeout(PRESENCE_TIMEOUT_MS));
+    if ('error' in answer) throw new PresenceRefused(answer.error.code);
+  }
+
+  #announceAll() {
+    for (const { entity, id, field } of this.#present.values()) {
+      const again = async () => {
+        await this.#announce((socket) => socket.emitWithAck('presence.join', { entity, id }));
+        if (field) await this.#announce((socket) => socket.emitWithAck('presence.focus', { entity, id, field }));
+      };
+      // A record deleted while offline is refused and forgotten; a timeout waits for the next connection.
+      again().catch((error: unknown) => {
+        if (error instanceof PresenceRefused) this.#present.delete(`${entity}:${id}`);
+      });
+    }
+  }
+
   async #requestSync(since: number): Promise<SyncAnswer> {
     const answer = await this.#io().timeout(SYNC_TIMEOUT_MS).emitWithAck('sync', { since });
     if ('error' in answer) throw new Error(`sync refused: ${answer.error.code}`);
@@ -129,6 +186,10 @@ class Realtime {
       if (!socket.active) this.#retryTimer = setTimeout(() => socket.connect(), RETRY_REFUSED_MS);
       if (this.state !== 'connecting') this.state = 'reconnecting';
     });
+    socket.on('connect', () => this.#announceAll());
+    socket.on('presence', ({ entity, id, viewers }) => this.#viewers.set(`${entity}:${id}`, viewers));
+    // Announcements are missed while offline; the server repeats them to the next connection.
+    socket.on('disconnect', () => this.#viewers.clear());
     this.#socket = socket;
     return socket;
   }
@@ -139,6 +200,16 @@ class Realtime {
     this.#staleTimer = setTimeout(() => {
       this.state = 'stale';
     }, STALE_AFTER_MS);
+  }
+}
+
+type PresenceSocket = ReturnType<Socket<ServerToClientEvents, ClientToServerEvents>['timeout']>;
+
+/** The server refused a presence message (an unknown record, or another tenant's). */
+export class PresenceRefused extends Error {
+  constructor(readonly code: string) {
+    super(`presence refused: ${code}`);
+    this.name = 'PresenceRefused';
   }
 }
 

@@ -9,6 +9,7 @@ import { TicketService } from '../tickets/service.ts';
 import { BookingService } from '../bookings/service.ts';
 import { customerCampaigns } from '../campaigns/service.ts';
 import { CustomerService, presentCustomer } from './service.ts';
+import { undoLastChange } from './undo.ts';
 
 const pageOnly = listQuery({});
 
@@ -70,6 +71,15 @@ export function customerRoutes(ctx: AppContext) {
       body: patchCustomerRequest,
       summary: 'Edit fields; edits of other fields made meanwhile merge, a field changed since your version is a 409',
       handle: ({ auth, params, body }) => customers.patch(auth.tenantId, params.id, body, auth.actor),
+    }),
+    route({
+      method: 'post',
+      path: '/customers/:id/undo',
+      access: 'agent',
+      params: byIdParams,
+      summary:
+        'Undo your own last change to the customer, as a new versioned change (a second undo redoes); 409 when someone else changed those fields since, or when you have nothing to undo',
+      handle: ({ auth, params }) => undoLastChange(ctx, customers, auth.tenantId, params.id, auth.actor),
     }),
     route({
       method: 'delete',
