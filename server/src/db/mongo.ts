@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded.ts';
+import { markFerretDb } from './single-doc.ts';
 
 export interface Database {
   conn: Connection;
@@ -33,6 +34,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   }
   const buildInfo = await conn.db!.admin().command({ buildInfo: 1 });
   const isFerretDb = typeof buildInfo.ferretdbVersion === 'string';
+  if (isFerretDb) markFerretDb(conn);
   log.info({ db: redactUri(uri), ferretdb: isFerretDb }, 'database connected');
   return {
     conn,

@@ -38,7 +38,7 @@ export function presentCall(doc: CallDoc, customer: Pick<CustomerDoc, 'name' | '
 export async function customersById(ctx: AppContext, tenantId: string, ids: (string | null)[]) {
   const wanted = [...new Set(ids.filter((id): id is string => !!id))];
   if (wanted.length === 0) return new Map<string, CustomerDoc>();
-  const docs = await tenantScope(ctx.models.customers, tenantId).find({ _id: { $in: wanted } }).exec();
+  const docs = await tenantScope(ctx.models.customers, tenantId).findByIds(wanted);
   return new Map(docs.map((d) => [d._id, d]));
 }
 

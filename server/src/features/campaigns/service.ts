@@ -116,9 +116,7 @@ export class CampaignService {
   async addMembers(tenantId: string, campaignId: string, customerIds: string[], actor: Actor): Promise<{ added: number; members: number }> {
     const campaign = await this.records.get(tenantId, campaignId);
     const unique = [...new Set(customerIds)];
-    const known = await tenantScope(this.ctx.models.customers, tenantId)
-      .find({ _id: { $in: unique } })
-      .select({ _id: 1 });
+    const known = await tenantScope(this.ctx.models.customers, tenantId).findByIds(unique);
     const found = new Set(known.map((c) => c._id));
     const unknown = customerIds.flatMap((id, i) => (found.has(id) ? [] : [{ path: `customerIds.${i}`, message: 'no such customer' }]));
     if (unknown.length > 0) throw validationFailed(unknown);
@@ -158,7 +156,7 @@ export class CampaignService {
   async listMembers(tenantId: string, campaignId: string, page: PageRequest): Promise<Page<ListedCampaignMember>> {
     await this.records.get(tenantId, campaignId);
     const members = await paginate(tenantScope(this.ctx.models.campaignMembers, tenantId), { campaignId }, page, presentMember, 'order');
-    const customers = await tenantScope(this.ctx.models.customers, tenantId).find({ _id: { $in: members.items.map((m) => m.customerId) } });
+    const customers = await tenantScope(this.ctx.models.customers, tenantId).findByIds(members.items.map((m) => m.customerId));
     const names = new Map(customers.map((c) => [c._id, displayName(c)]));
     return {
       items: members.items.map((m) => ({ ...m, displayName: names.get(m.customerId) ?? null })),
@@ -176,7 +174,7 @@ export class CampaignService {
 /** The campaigns a customer is a member of, most recently joined first (for `/api/customers/:id/campaigns`). */
 export async function customerCampaigns(ctx: AppContext, tenantId: string, customerId: string, page: PageRequest): Promise<Page<Campaign>> {
   const members = await paginate(tenantScope(ctx.models.campaignMembers, tenantId), { customerId }, page, (d) => d.campaignId, 'order');
-  const docs = members.items.length > 0 ? await tenantScope(ctx.models.campaigns, tenantId).find({ _id: { $in: members.items } }) : [];
+  const docs = await tenantScope(ctx.models.campaigns, tenantId).findByIds(members.items);
   const byId = new Map(docs.map((d) => [d._id, d]));
   return {
     items: members.items.flatMap((id) => {

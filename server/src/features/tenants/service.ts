@@ -7,7 +7,7 @@ import {
   type TenantSummary,
 } from '@callboard/shared';
 import type { AppContext } from '../../context.ts';
-import { atomically } from '../../db/doc-lock.ts';
+import { updateByIdWhere } from '../../db/single-doc.ts';
 import { newId } from '../../db/ids.ts';
 import { isDuplicateKey } from '../../db/platform-models.ts';
 import { patchVersioned } from '../../db/versioned.ts';
@@ -107,10 +107,7 @@ export class TenantService {
     const { after } = await patchVersioned<TenantDoc>(
       {
         load: () => models.tenants.findById(tenantId).lean<TenantDoc>().exec(),
-        commitIfAt: (version, $set) =>
-          atomically(models.tenants, tenantId, () =>
-            models.tenants.findOneAndUpdate({ _id: tenantId, version }, { $set }, { new: true }).lean<TenantDoc>().exec(),
-          ),
+        commitIfAt: (version, $set) => updateByIdWhere<TenantDoc>(models.tenants, tenantId, { version }, { $set }),
       },
       req.version,
       req.set,
