@@ -7,8 +7,8 @@ import { Webhook } from 'standardwebhooks';
 import type { CreatedWebhookEndpoint, WebhookProvider } from '@callboard/shared';
 import { api, type ApiAnswer, type TestServer, type TestTenant } from './helpers.ts';
 
-/** The providers' example deliveries, from the shared folder beside the repository. */
-const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+/** The providers' example deliveries (copied from the product docs' fixtures, so a clone tests alone). */
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export const fixture = <T = any>(name: string): T => JSON.parse(readFileSync(resolve(FIXTURES, `${name}.json`), 'utf8')) as T;
 
 export async function createEndpoint(ts: TestServer, t: TestTenant, provider: WebhookProvider, secret?: string): Promise<CreatedWebhookEndpoint> {
