@@ -1,12 +1,20 @@
 // `npm start`: one Callboard node. Configuration comes from the environment (API.md §1).
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startServer, type RunningServer } from './app.ts';
 import { formatDemoLogins } from './demo/seed.ts';
+import { simulateAlongside } from './simulate/alongside.ts';
+
+// `npm start -- --simulate`: signed provider traffic for the demo tenants from the start.
+const simulate = process.argv.includes('--simulate');
+// The simulator provisions its webhook endpoints as the operator; without an
+// ADMIN_TOKEN this process makes one that only the simulator is given.
+const env = simulate && !process.env.ADMIN_TOKEN ? { ...process.env, ADMIN_TOKEN: randomBytes(24).toString('hex') } : process.env;
 
 let config;
 try {
-  config = loadConfig();
+  config = loadConfig(env);
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : String(err));
   process.exit(1);
@@ -14,6 +22,7 @@ try {
 
 const log = createLogger(config.logLevel, config.nodeId);
 let server: RunningServer | null = null;
+let simulator: { stop(): void } | null = null;
 let stopping = false;
 
 // Installed before anything is announced: until a handler exists, SIGTERM kills
@@ -26,6 +35,7 @@ const stop = (signal: string) => {
     log.error('shutdown took too long; exiting');
     process.exit(1);
   }, 15_000).unref();
+  simulator?.stop();
   // Still starting: the start-up path closes what it opened once it can.
   if (!server) return;
   server.close().then(
@@ -48,6 +58,7 @@ try {
   const shownUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
   if (server.demoLogins) console.log(formatDemoLogins(server.demoLogins, shownUrl));
   console.log(`Callboard is running at ${shownUrl} (node ${config.nodeId})`);
+  if (simulate) simulator = simulateAlongside(`http://127.0.0.1:${server.port}`, config.adminToken!, log);
 } catch (err) {
   console.error(`Callboard could not start: ${(err as Error).message}`);
   process.exit(1);

@@ -39,6 +39,12 @@ describe('the process', () => {
     const login = await api({ url: url! }, 'POST', '/api/auth/login', { body: { email, password } });
     expect(login.status).toBe(200);
     expect(login.body.tenant).toMatchObject({ slug: 'riyadh-rentals', locale: 'ar', timeZone: 'Asia/Riyadh' });
+    // the demo has history: customers, tickets along their workflow, bookings, a campaign with members
+    const list = async (path: string) => (await api({ url: url! }, 'GET', path, { token: login.body.token })).body.items;
+    expect((await list('/api/customers')).length).toBe(8);
+    expect((await list('/api/tickets')).map((t: { status: string }) => t.status).sort()).toEqual(['in_progress', 'open', 'pending_approval', 'resolved']);
+    expect((await list('/api/bookings')).length).toBe(3);
+    expect((await list('/api/campaigns'))[0].stats.members).toBe(4);
     expect((await api({ url: url! }, 'GET', '/healthz')).body.status).toBe('ok');
 
     first.child.kill('SIGTERM');

@@ -21,7 +21,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   const embedded = config.mongodbUri ? null : await startEmbeddedDb(config.dataDir, log.child({ module: 'ferretdb' }));
   const uri = config.mongodbUri ?? `${embedded!.baseUri}${DEFAULT_DB_NAME}`;
   const conn = mongoose.createConnection(uri, {
-    serverSelectionTimeoutMS: 5_000,
+    serverSelectionTimeoutMS: 2_500,
     // Fail fast while the database is away, so requests answer 503 instead of hanging.
     bufferCommands: false,
     autoIndex: true,

@@ -9,6 +9,7 @@ import { UserService } from '../features/users/service.ts';
 import { phoneClaim } from '../features/customers/claims.ts';
 import type { CustomerDoc } from '../features/customers/model.ts';
 import { demoTenants } from './data.ts';
+import { seedHistory } from './history.ts';
 
 export interface DemoLogin {
   tenant: string;
@@ -54,7 +55,8 @@ export async function seedDemoWorkspace(ctx: AppContext): Promise<DemoLogin[] | 
       await users.create(created.tenant.id, { ...u, password }, null);
       logins.push({ tenant: t.slug, role: u.role, name: u.name, email: u.email, password });
     }
-    await seedCustomers(ctx, created.tenant.id, t.locale, t.customers);
+    const customerIds = await seedCustomers(ctx, created.tenant.id, t.locale, t.customers);
+    await seedHistory(ctx, created.tenant.id, t.locale, customerIds);
   }
   return logins;
 }
@@ -66,6 +68,7 @@ async function seedCustomers(
   customers: readonly { name: string | null; phone: string; email?: string; stage: CustomerDoc['stage']; tags?: string[] }[],
 ) {
   const scope = tenantScope(ctx.models.customers, tenantId);
+  const ids: string[] = [];
   for (const c of customers) {
     const id = newId();
     const now = new Date();
@@ -86,7 +89,9 @@ async function seedCustomers(
       createdAt: now,
       updatedAt: now,
     });
+    ids.push(id);
   }
+  return ids;
 }
 
 export function formatDemoLogins(logins: DemoLogin[], url: string): string {
