@@ -89,9 +89,21 @@ export async function eventsOf(ts: TestServer, tenantId: string) {
   return answer.events.filter((e) => e.actor.type === 'webhook');
 }
 
+/**
+ * The delivery log, once settled: an accepted delivery's line is written just after
+ * its acknowledgement, so the log is read until two reads 100 ms apart agree.
+ */
 export async function deliveriesOf(ts: TestServer, t: TestTenant, endpointId?: string) {
   const q = endpointId ? `?endpointId=${endpointId}&limit=200` : '?limit=200';
-  return (await api(ts, 'GET', `/api/webhook-deliveries${q}`, { token: t.admin.token })).body.items as any[];
+  const read = async () => (await api(ts, 'GET', `/api/webhook-deliveries${q}`, { token: t.admin.token })).body.items as any[];
+  let lines = await read();
+  for (let i = 0; i < 30; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const again = await read();
+    if (again.length === lines.length) return again;
+    lines = again;
+  }
+  return lines;
 }
 
 /** Asserts a 200 webhook answer and says whether it was a duplicate. */

@@ -7,9 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
-import { loadConfig } from '../config.ts';
-import { startServer } from '../app.ts';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startEmbeddedDb } from '../db/embedded.ts';
+import { createLogger } from '../logger.ts';
 import { startBaseline } from './baseline.ts';
+import { webhookAcks } from './webhooks.ts';
 import { nowMs, summarize } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
@@ -44,11 +48,26 @@ async function measure(clients: Socket[], event: string, trigger: (i: number) =>
   return { firstSocketMs: summarize(first), lastSocketMs: summarize(last) };
 }
 
+/** The server under test runs as its own process (as in production), so the load generator here does not share its event loop. */
+async function startNode(mongodbUri: string, adminToken: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../main.ts')], {
+    env: { ...process.env, PORT: '0', MONGODB_URI: mongodbUri, LOG_LEVEL: 'warn', DEMO: 'off', ADMIN_TOKEN: adminToken, SECRETS_KEY: randomBytes(32).toString('base64') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /Callboard is running at (http:\/\/\S+)/.exec(line);
+      if (m) resolveUrl(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
+  });
+  return { url, close: () => new Promise<void>((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) };
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'callboard-bench-'));
 const adminToken = randomBytes(16).toString('hex');
-const server = await startServer(
-  loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO: 'off', ADMIN_TOKEN: adminToken, SECRETS_KEY: randomBytes(32).toString('base64') }),
-);
+const db = await startEmbeddedDb(dataDir, createLogger('warn', 'bench'));
+const server = await startNode(`${db.baseUri}callboard`, adminToken);
 const baseline = await startBaseline();
 try {
   const json = async (method: string, path: string, token: string, body?: unknown) => {
@@ -73,6 +92,10 @@ try {
   });
   for (const s of cbClients) s.close();
 
+  const webhookRun = (concurrency: number) =>
+    webhookAcks(server.url, (m, p, b) => json(m, p, key, b), { calls: quick ? 20 : 100, turnsPerCall: quick ? 6 : 10, concurrency });
+  const webhooks = [await webhookRun(1), await webhookRun(4)];
+
   const baseClients = await sockets(baseline.url, SOCKETS);
   const bare = await measure(baseClients, 'tick', async () => {
     await fetch(`${baseline.url}/emit`, { method: 'POST' });
@@ -86,12 +109,17 @@ try {
     rounds: ROUNDS,
     callboardChangeToSockets: callboard,
     bareSocketIoEmitToSockets: bare,
+    webhookAcks: webhooks,
   };
   console.log(`Callboard: HTTP write → ${SOCKETS} sockets, p50 ${callboard.lastSocketMs.p50} ms, p99 ${callboard.lastSocketMs.p99} ms (last socket)`);
   console.log(`Bare Socket.IO: HTTP → ${SOCKETS} sockets, p50 ${bare.lastSocketMs.p50} ms, p99 ${bare.lastSocketMs.p99} ms (last socket)`);
+  for (const w of webhooks) {
+    console.log(`Webhooks: ${w.deliveries} signed deliveries, ${w.concurrency} at a time (${w.perSecond}/s): ack p50 ${w.ackMs.p50} ms, p99 ${w.ackMs.p99} ms`);
+  }
   console.log(JSON.stringify(result));
 } finally {
   await baseline.close();
   await server.close();
+  await db.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

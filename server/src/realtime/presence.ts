@@ -4,13 +4,13 @@ import { unavailable } from '../http/errors.ts';
 import { recordKey, viewersOf, type PresenceStore, type RecordRef, type ViewerEntry } from './presence-store.ts';
 
 /**
- * A dead node's viewers are gone at most TTL + SWEEP (25 s) after its last
- * refresh, so after its death: inside the 30 s API.md §7 allows. Live nodes
+ * A dead node's viewers are gone at most TTL + SWEEP (14 s) after its last
+ * refresh, so well inside the 30 s API.md §7 allows even on a loaded machine. Live nodes
  * rewrite their entries every REFRESH, so a live entry never nears its expiry.
  */
-export const PRESENCE_REFRESH_MS = 10_000;
-export const PRESENCE_TTL_MS = 20_000;
-export const PRESENCE_SWEEP_MS = 5_000;
+export const PRESENCE_REFRESH_MS = 5_000;
+export const PRESENCE_TTL_MS = 12_000;
+export const PRESENCE_SWEEP_MS = 2_000;
 /**
  * Announcements from different nodes (or interleaved awaits) can arrive in the
  * wrong order, leaving a stale list on screens; one more read-and-announce this

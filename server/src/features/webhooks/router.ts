@@ -47,8 +47,9 @@ export function webhookRouter(ctx: AppContext): Router {
     const line = { tenantId: d.tenantId, endpointId: endpoint.doc._id, provider };
     try {
       const outcome = await receivers[provider](d);
-      await deliveries.record({ ...line, providerKey: d.providerKey, verified: true, result: outcome, status: 200, errorCode: null });
       res.status(200).json(outcome === 'duplicate' ? { ok: true, duplicate: true } : { ok: true });
+      // The change is applied and acknowledged; its log line (which never throws) need not hold up the provider.
+      void deliveries.record({ ...line, providerKey: d.providerKey, verified: true, result: outcome, status: 200, errorCode: null });
     } catch (err) {
       const known = knownError(err);
       const status = known?.status ?? 500;
