@@ -5,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { api, createTenant, startTestServer, type TestServer, type TestUser } from '../../server/test/helpers.ts';
 
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/** README pictures, refreshed with SCREENSHOTS=1 (a plain test run leaves the tree as it was). */
+const shoot = async (page: Page, name: string, fullPage = false) => {
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: `${screenshots}${name}.png`, fullPage });
+};
 
 let server: TestServer;
 let browser: Browser;
@@ -138,7 +142,7 @@ describe('customers: agents edit together', () => {
     await field(a, 'phone').getByTestId('show-phone').click();
     await field(b, 'phone').getByTestId('editing-marker').waitFor();
     await calm(b);
-    await b.screenshot({ path: `${screenshots}customers.png`, fullPage: true });
+    await shoot(b, 'customers', true);
     await field(a, 'phone').getByTestId('edit-phone').press('Escape');
 
     // Edits of the same field: the later one gets the choice, names who changed it, and the choice wins everywhere.
@@ -155,7 +159,7 @@ describe('customers: agents edit together', () => {
     expect(await conflict.getByTestId('their-value').textContent()).toBe('Noura (A)');
     expect(await conflict.getByTestId('my-value').textContent()).toBe('Noura (B)');
     await calm(b);
-    await b.screenshot({ path: `${screenshots}conflict.png` });
+    await shoot(b, 'conflict');
     await conflict.getByRole('button', { name: 'Keep mine' }).click();
     for (const page of [a, b]) await shows(page, 'name', 'Noura (B)');
     await conflict.waitFor({ state: 'detached' });
@@ -196,7 +200,7 @@ describe('customers: agents edit together', () => {
       { timeout: 2_000 },
     );
     await calm(a);
-    await a.screenshot({ path: `${screenshots}customers-list.png` });
+    await shoot(a, 'customers-list');
 
     // Search narrows the list on the server; a customer deleted elsewhere leaves it.
     await a.getByTestId('customer-search').fill('fai');
@@ -211,7 +215,7 @@ describe('customers: agents edit together', () => {
     await b.getByTestId('language-switch').getByRole('button', { name: 'العربية' }).click();
     await b.waitForFunction(() => document.documentElement.dir === 'rtl');
     expect(await field(b, 'phone').locator('span[dir="ltr"]').textContent()).toBe('+966 50 123 4567');
-    await b.screenshot({ path: `${screenshots}customers-ar.png`, fullPage: true });
+    await shoot(b, 'customers-ar', true);
     // A customer known only by number is listed by it, still left to right.
     const unnamed = await api(server, 'POST', '/api/customers', { token: agent.token, body: { phone: '+966551112233' } });
     await b.goto('/customers');
@@ -276,7 +280,7 @@ describe('customers: agents edit together', () => {
     expect(offered.map((label) => label.trim())).toEqual(['Mark completed', 'Cancel booking', 'Edit booking']);
     await booking.getByRole('button', { name: 'Edit booking' }).click();
     await calm(page);
-    await page.screenshot({ path: `${screenshots}customer-records.png`, fullPage: true });
+    await shoot(page, 'customer-records', true);
 
     await page.context().close();
   });

@@ -131,9 +131,36 @@ export class ChangeLog {
       if (isDuplicateKey(err)) return null;
       throw err;
     }
+    this.noteLoggedHere(tenantId, seq);
     const change: ChangeEnvelope<ChangeEventData[E]> = { seq, at: at.toISOString(), actor, data };
     this.emitter(tenantId, event, change);
     return change;
+  }
+
+  /**
+   * Seqs this node logged itself since the repair watermark passed them: its
+   * repair pass need not ask the database about them (with one node, it asks
+   * about none). Bounded, in case no repair pass runs to forget them.
+   */
+  private readonly loggedHere = new Map<string, Set<number>>();
+
+  private noteLoggedHere(tenantId: string, seq: number) {
+    let seqs = this.loggedHere.get(tenantId);
+    if (!seqs) this.loggedHere.set(tenantId, (seqs = new Set()));
+    if (seqs.size >= 100_000) seqs.delete(seqs.values().next().value!);
+    seqs.add(seq);
+  }
+
+  wasLoggedHere(tenantId: string, seq: number): boolean {
+    return this.loggedHere.get(tenantId)?.has(seq) ?? false;
+  }
+
+  /** Forgets what the repair watermark has passed. */
+  forgetLoggedThrough(tenantId: string, through: number) {
+    const seqs = this.loggedHere.get(tenantId);
+    if (!seqs) return;
+    for (const seq of seqs) if (seq <= through) seqs.delete(seq);
+    if (seqs.size === 0) this.loggedHere.delete(tenantId);
   }
 
   /** Raises counter fields (`$max`: never lowers them), under the counter's document lock. */

@@ -13,6 +13,9 @@ export interface RepairOptions {
 
 type RepairContext = Pick<AppContext, 'models' | 'changes' | 'log'>;
 
+/** Event lookups the pass keeps in flight at once. */
+const LOOKUPS_AT_ONCE = 8;
+
 /**
  * Fills seqs that were taken but never logged (the process died between the two
  * writes) with a `noop`, so the log has no holes and no client waits forever.
@@ -30,7 +33,7 @@ export class RepairPass {
     opts: RepairOptions = {},
   ) {
     this.graceMs = opts.graceMs ?? 5_000;
-    this.maxPointLookups = opts.maxPointLookups ?? 64;
+    this.maxPointLookups = opts.maxPointLookups ?? 500;
     this.window = opts.window ?? 10_000;
   }
 
@@ -76,26 +79,39 @@ export class RepairPass {
     }
     if (filled > 0) this.ctx.log.warn({ tenantId, filled }, 'filled seqs left without an event with noops');
     // `$max`: with several nodes, a slower pass must never move the watermark back.
-    if (contiguous > through) await this.ctx.changes.bumpCounter(tenantId, { repairedThrough: contiguous });
+    if (contiguous > through) {
+      await this.ctx.changes.bumpCounter(tenantId, { repairedThrough: contiguous });
+      this.ctx.changes.forgetLoggedThrough(tenantId, contiguous);
+    }
     return filled;
   }
 
-  /** Which seqs in (through, upTo] have an event; reads only that range, never the whole log. */
+  /**
+   * Which seqs in (through, upTo] have an event. Those this node logged itself
+   * are known; the rest (other nodes' changes, or holes) are looked up by `_id`,
+   * a few at a time so the pass never crowds out requests, or, when very many,
+   * by one range query on the {tenantId, seq} index.
+   */
   private async loggedSeqs(tenantId: string, through: number, upTo: number): Promise<Set<number>> {
     const { events } = this.ctx.models;
-    if (upTo - through <= this.maxPointLookups) {
-      // The usual case (the watermark trails by about a second of changes): lookups
-      // by `_id` alone, which FerretDB's SQLite backend answers without a scan.
-      const seqs = Array.from({ length: upTo - through }, (_, i) => through + 1 + i);
-      const found = await Promise.all(seqs.map((seq) => events.exists({ _id: eventId(tenantId, seq) }).exec()));
-      return new Set(seqs.filter((_, i) => found[i] !== null));
+    const present = new Set<number>();
+    const unknown: number[] = [];
+    for (let seq = through + 1; seq <= upTo; seq++) {
+      if (this.ctx.changes.wasLoggedHere(tenantId, seq)) present.add(seq);
+      else unknown.push(seq);
     }
-    // Far behind (a first pass over an existing log, or every node was down): one
-    // range query on the {tenantId, seq} index, projected to the seq.
-    const docs = await events
-      .find({ tenantId, seq: { $gt: through, $lte: upTo } }, { _id: 0, seq: 1 })
-      .lean<{ seq: number }[]>()
-      .exec();
-    return new Set(docs.map((d) => d.seq));
+    if (unknown.length > this.maxPointLookups) {
+      const docs = await events
+        .find({ tenantId, seq: { $gt: through, $lte: upTo } }, { _id: 0, seq: 1 })
+        .lean<{ seq: number }[]>()
+        .exec();
+      return new Set(docs.map((d) => d.seq));
+    }
+    for (let i = 0; i < unknown.length; i += LOOKUPS_AT_ONCE) {
+      const chunk = unknown.slice(i, i + LOOKUPS_AT_ONCE);
+      const found = await Promise.all(chunk.map((seq) => events.exists({ _id: eventId(tenantId, seq) }).exec()));
+      chunk.forEach((seq, j) => found[j] !== null && present.add(seq));
+    }
+    return present;
   }
 }
