@@ -50,8 +50,10 @@ export class EditableRecords<D extends Doc, R> {
     return doc;
   }
 
+  /** Newest first; filter fields left undefined (absent query parameters) do not filter. */
   list(tenantId: string, filter: Record<string, unknown>, page: PageRequest) {
-    return paginate(this.scope(tenantId), filter as never, page, (d) => this.spec.present(d));
+    const where = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
+    return paginate(this.scope(tenantId), where as never, page, (d) => this.spec.present(d));
   }
 
   private async log(tenantId: string, doc: D, action: Activity['action'], actor: Actor, before: D | null, after: D | null) {

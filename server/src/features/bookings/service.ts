@@ -67,10 +67,7 @@ export class BookingService {
 
   /** Newest first; the customer sub-route passes `{customerId}`. */
   list(tenantId: string, filter: BookingFilter, page: PageRequest) {
-    const where: Record<string, unknown> = {};
-    if (filter.status) where.status = filter.status;
-    if (filter.customerId) where.customerId = filter.customerId;
-    return this.records.list(tenantId, where, page);
+    return this.records.list(tenantId, { ...filter }, page);
   }
 
   async create(tenantId: string, req: z.output<typeof createBookingRequest>, actor: Actor): Promise<Booking> {

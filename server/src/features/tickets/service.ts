@@ -81,11 +81,7 @@ export class TicketService {
 
   /** Newest first; the customer sub-route passes `{customerId}`. */
   list(tenantId: string, filter: TicketFilter, page: PageRequest) {
-    const where: Record<string, unknown> = {};
-    if (filter.status) where.status = filter.status;
-    if (filter.priority) where.priority = filter.priority;
-    if (filter.customerId) where.customerId = filter.customerId;
-    return this.records.list(tenantId, where, page);
+    return this.records.list(tenantId, { ...filter }, page);
   }
 
   async create(tenantId: string, req: z.output<typeof createTicketRequest>, actor: Actor): Promise<Ticket> {
