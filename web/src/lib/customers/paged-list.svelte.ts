@@ -1,5 +1,6 @@
-import type { Page } from '@callboard/shared';
+import type { Booking, Page, Ticket } from '@callboard/shared';
 import { api } from '$lib/api.ts';
+import { realtime } from '$lib/realtime.svelte.ts';
 
 const PAGE_SIZE = 20;
 
@@ -78,4 +79,24 @@ export class PagedList<T extends { id: string; version?: number }> {
       this.loading = false;
     }
   }
+}
+
+type OwnKind = { ticket: Ticket; booking: Booking };
+
+/**
+ * Keeps one of a customer's lists live from `<kind>.created|updated|deleted`:
+ * records of this customer are upserted, deleted ones removed. Returns the unsubscribe.
+ */
+export function followOwn<K extends keyof OwnKind>(list: PagedList<OwnKind[K]>, customerId: string, kind: K): () => void {
+  const upsert = ({ data }: { data: OwnKind[K] }) => {
+    if (data.customerId === customerId) list.upsert(data);
+  };
+  // The event names are built from `kind`; the payload types follow it, which TypeScript cannot see.
+  const on = realtime.on as (event: string, handler: (change: { data: never }) => void) => () => void;
+  const stops = [
+    on.call(realtime, `${kind}.created`, upsert),
+    on.call(realtime, `${kind}.updated`, upsert),
+    on.call(realtime, `${kind}.deleted`, ({ data }: { data: { id: string } }) => list.remove(data.id)),
+  ];
+  return () => stops.forEach((stop) => stop());
 }
