@@ -5,7 +5,7 @@ import { presentCall } from '../src/features/calls/service.ts';
 import type { CallDoc } from '../src/features/calls/model.ts';
 import type { VoiceSessionDoc } from '../src/features/voice-sessions/model.ts';
 import { presentSessionSummary } from '../src/features/voice-sessions/service.ts';
-import type { BoardStats } from '../src/features/stats/service.ts';
+import type { BoardStats } from '@callboard/shared';
 import { orderKeyAt, startOfDay } from '../src/features/stats/day.ts';
 import { api, createTenant, startTestServer, type TestServer, type TestTenant } from './helpers.ts';
 import { coveringIndex, recordQueries } from './index-coverage.ts';

@@ -8,3 +8,4 @@ export * from './ticket.ts';
 export * from './booking.ts';
 export * from './campaign.ts';
 export * from './activity.ts';
+export * from './stats.ts';

@@ -3,9 +3,9 @@ import type { AppContext } from '../../context.ts';
 import { newId } from '../../db/ids.ts';
 import { paginate, type PageRequest } from '../../db/paginate.ts';
 import { tenantScope } from '../../db/tenant-scope.ts';
+import { comparable } from '../../db/values.ts';
 import type { ActivityDoc } from './model.ts';
 
-const comparable = (v: unknown) => JSON.stringify(v instanceof Date ? v.toISOString() : (v ?? null));
 const stored = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
 
 /** Each named field whose value differs, with its before and after. */

@@ -6,9 +6,8 @@ import { isDuplicateKey } from '../../db/platform-models.ts';
 import { tenantScope } from '../../db/tenant-scope.ts';
 import type { CallDoc } from '../calls/model.ts';
 import { presentCall, webhookCallId } from '../calls/service.ts';
-import type { VoiceSessionDoc } from '../voice-sessions/model.ts';
 import { customerByPhone, tenantCustomer } from './customer-link.ts';
-import { CAS_ATTEMPTS, casUpdate, changedFields, findOwned } from './store.ts';
+import { CAS_ATTEMPTS, casUpdate, changedFields } from './store.ts';
 
 /** What a provider said about a call at one moment (a Twilio callback, a bridge's `call.status`, a failed initiation). */
 export interface CallObservation {
@@ -108,7 +107,7 @@ export class CallIngest {
   private async linkedSession(tenantId: string, callId: string) {
     const claim = await this.ctx.models.claims.findById(callSessionClaim(callId)).lean().exec();
     if (!claim || claim.tenantId !== tenantId) return null;
-    return findOwned<VoiceSessionDoc>(this.ctx.models.voiceSessions, tenantId, claim.ownerId);
+    return tenantScope(this.ctx.models.voiceSessions, tenantId).findById(claim.ownerId);
   }
 
   private async newCall(tenantId: string, id: string, obs: CallObservation): Promise<Omit<CallDoc, 'tenantId'>> {
@@ -142,7 +141,7 @@ export class CallIngest {
     const id = webhookCallId(tenantId, obs.callSid);
     return atomically(this.ctx.models.calls, id, async () => {
       for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
-        const cur = await findOwned<CallDoc>(this.ctx.models.calls, tenantId, id);
+        const cur = await this.scope(tenantId).findById(id);
         if (!cur) {
           try {
             const created = await this.scope(tenantId).create(await this.newCall(tenantId, id, obs));
@@ -183,7 +182,7 @@ export class CallIngest {
         owner = (await this.ctx.models.claims.findById(callSessionClaim(callId)).lean().exec())?.ownerId ?? owner;
       }
       for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
-        const cur = await findOwned<CallDoc>(this.ctx.models.calls, tenantId, callId);
+        const cur = await this.scope(tenantId).findById(callId);
         if (!cur) return false;
         const next: Partial<CallDoc> = { voiceSessionId: owner };
         if (owner === link.sessionId && link.customerId) next.customerId = link.customerId;

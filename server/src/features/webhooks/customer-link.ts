@@ -1,10 +1,10 @@
 import { createCustomerRequest, idSchema, phoneSchema, type Actor, type Locale } from '@callboard/shared';
 import type { AppContext } from '../../context.ts';
+import { tenantScope } from '../../db/tenant-scope.ts';
 import { AppError } from '../../http/errors.ts';
 import { phoneClaim } from '../customers/claims.ts';
 import type { CustomerDoc } from '../customers/model.ts';
 import { CustomerService } from '../customers/service.ts';
-import { findOwned } from './store.ts';
 
 /** A provider's number as E.164, or null when it is not a phone number (a SIP URI, `client:…`, empty). */
 export function e164(raw: string | null | undefined): string | null {
@@ -16,7 +16,7 @@ export function e164(raw: string | null | undefined): string | null {
 /** The tenant's customer with this id; another tenant's id or a malformed one names no one. */
 export async function tenantCustomer(ctx: AppContext, tenantId: string, id: string | null | undefined): Promise<CustomerDoc | null> {
   if (!id || !idSchema.safeParse(id).success) return null;
-  return findOwned<CustomerDoc>(ctx.models.customers, tenantId, id);
+  return tenantScope(ctx.models.customers, tenantId).findById(id);
 }
 
 /** The customer holding this phone: the phone claim, then the customer, both by `_id`. */
@@ -25,7 +25,7 @@ export async function customerByPhone(ctx: AppContext, tenantId: string, raw: st
   if (!phone) return null;
   const claim = await ctx.models.claims.findById(phoneClaim(tenantId, phone)).lean().exec();
   if (!claim || claim.tenantId !== tenantId) return null;
-  return findOwned<CustomerDoc>(ctx.models.customers, tenantId, claim.ownerId);
+  return tenantScope(ctx.models.customers, tenantId).findById(claim.ownerId);
 }
 
 /**
@@ -47,7 +47,7 @@ export async function findOrCreateCustomer(
   const tenant = await ctx.models.tenants.findById(tenantId).lean().exec();
   try {
     const created = await new CustomerService(ctx).create(tenantId, createCustomerRequest.parse({ phone }), actor, language ?? tenant?.locale ?? 'en');
-    return findOwned<CustomerDoc>(ctx.models.customers, tenantId, created.id);
+    return tenantScope(ctx.models.customers, tenantId).findById(created.id);
   } catch (err) {
     if (err instanceof AppError && err.code === 'conflict') return customerByPhone(ctx, tenantId, phone);
     throw err;

@@ -3,7 +3,6 @@ import type { AppContext } from '../../context.ts';
 import { derivedId } from '../../db/ids.ts';
 import { isDuplicateKey } from '../../db/platform-models.ts';
 import { tenantScope } from '../../db/tenant-scope.ts';
-import { findOwned } from './store.ts';
 
 /**
  * An idempotency record: a provider key already applied (an ElevenLabs type and
@@ -55,7 +54,7 @@ export class WebhookReceipts {
   }
 
   async seen(tenantId: string, kind: string, key: string): Promise<boolean> {
-    return (await findOwned(this.model, tenantId, receiptId(tenantId, kind, key))) !== null;
+    return (await tenantScope(this.model, tenantId).findById(receiptId(tenantId, kind, key))) !== null;
   }
 
   async remember(tenantId: string, kind: string, key: string): Promise<void> {

@@ -8,7 +8,7 @@ import type { VoiceSessionDoc } from '../voice-sessions/model.ts';
 import { conversationSessionId, presentSessionSummary } from '../voice-sessions/service.ts';
 import { CallIngest } from './call-ingest.ts';
 import { tenantCustomer } from './customer-link.ts';
-import { CAS_ATTEMPTS, casUpdate, changedFields, findOwned } from './store.ts';
+import { CAS_ATTEMPTS, casUpdate, changedFields } from './store.ts';
 
 export type SessionFields = Partial<Omit<VoiceSessionDoc, '_id' | 'tenantId' | 'order' | 'conversationId' | 'createdAt' | 'updatedAt'>>;
 
@@ -103,7 +103,7 @@ export class SessionIngest {
     return atomically(this.ctx.models.voiceSessions, id, async () => {
       let changed = false;
       for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
-        let cur = await findOwned<VoiceSessionDoc>(this.ctx.models.voiceSessions, tenantId, id);
+        let cur = await tenantScope(this.ctx.models.voiceSessions, tenantId).findById(id);
         if (!cur) {
           try {
             cur = await this.scope(tenantId).create(this.blank(id, conversationId, m.seed ?? {}));

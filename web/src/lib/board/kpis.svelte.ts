@@ -1,5 +1,5 @@
 import { api } from '$lib/api.ts';
-import type { BoardStats } from './stats.ts';
+import type { BoardStats } from '@callboard/shared';
 
 // Changes come in bursts (a call's status callbacks, a session's turns): one read settles a burst.
 const SETTLE_MS = 300;
